@@ -1,0 +1,180 @@
+"""Boilerplate removal for plain text and for text extracted from HTML.
+
+Scraped articles carry residue around the real prose: section tags, bylines, photo captions,
+promo headlines in capitals, "read more" links, related-link blocks, author boxes, comment prompts,
+copyright lines, stray HTML/CSS. Cleaning works line by line (one line = one paragraph) with general
+signals only: the line's shape (does it end like a sentence, is it all capitals, how long is it),
+its position (head block before the first paragraph of prose, tail after the last), and patterns
+that are boilerplate on any site. Each removed line is kept in ``removed`` with its reason, so a
+reader can see what was taken out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# A line "ends like a sentence" when its last visible character closes a sentence (optionally
+# followed by closing quotes/brackets). Lines that do not are headings, tags, captions or links.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
+_HTML_RESIDUE = re.compile(
+    r"(?:\bclass\s*=|\bstyle\s*=|\bhref\s*=|\bsrc\s*=|</?[a-z][a-z0-9]*[\s>/]|/>|^\s*[\"”]?>\s*$"
+    r"|[{};]\s*$|^\s*[.#][\w-]+\s*\{|&nbsp;|&amp;|&#\d+;)",
+    re.I,
+)
+# Photo credits at the end of a caption: "(Name/Agency)", "(... via AP)", "(Photo: ...)".
+_CAPTION_CREDIT = re.compile(
+    r"\((?=[^()]*(?:/|\bvia\b|\bgetty\b|\bimages?\b|\bphoto\b|\bpool\b|\bafp\b|\bap\b|\breuters\b"
+    r"|\bshutterstock\b|\bepa\b|\bcredit\b))[^()]{3,120}\)\s*$",
+    re.I,
+)
+_BOILERPLATE_LINE = re.compile(
+    r"^\s*(?:"
+    r"read (?:more|also|next)\b|also read\b|see also\b|more (?:about|from|on)\b|related(?: posts| articles| stories| coverage)?\b"
+    r"|recommended\b|trending\b|watch\b:|listen\b:|advertisement\b|sponsored\b|share (?:this|on)\b"
+    r"|(?:sign up|subscribe)\b|click here\b|leave a (?:reply|comment)\b|post a comment\b|comments?\b\s*$"
+    r"|your email address\b|required fields\b|(?:©|\(c\)\s|copyright\b)|all rights reserved\b"
+    r"|(?:photo|image|source|sources|credit|credits|video|follow(?: us)?)\s*:"
+    r"|(?:published|updated|posted|last updated)\b\s*(?::|on\b|$)"
+    r")",
+    re.I,
+)
+_CONTRIBUTOR = re.compile(
+    r"\b(?:contributed (?:to )?(?:this|the) (?:report|story|article)|reporting by|editing by|additional reporting"
+    r"|writing by|compiled by)\b",
+    re.I,
+)
+_AUTHOR_BOX = re.compile(
+    r"^(?:(?:I am|I'm|About the author)\b.{0,80}\b(?:journalist|writer|reporter|editor|correspondent|author)"
+    r"|(?:[A-Z][\w.'’-]+ ){1,3}is an? (?:[\w-]+ ){0,4}(?:reporter|writer|journalist|correspondent|editor"
+    r"|contributor|producer|columnist|intern)\b)",
+)
+_BYLINE = re.compile(
+    r"^\s*by\s+(?P<author>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})"
+    r"(?:\s*(?:\||,|-|–|—|for)\s*(?P<outlet>[A-Z][\w.&'’ -]{1,40}?))?\s*$",
+    re.I,
+)
+_LINK_RESIDUE = re.compile(r"^\s*\(\s*[–—-]\s*")  # "( – " left where a source link was stripped
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+# A head or tail line needs at least this many words to count as prose; set by reading the seed
+# story and Multi-News residue: section tags, names and link titles run 1-8 words.
+_MIN_PROSE_WORDS = 8
+# Share of capital letters above which a line is a shouted promo headline (promo lines are ~100%;
+# ordinary prose with acronyms stays under 30%).
+_CAPS_SHARE = 0.8
+
+
+@dataclass
+class Cleaned:
+    """The result of cleaning: title, body text (paragraphs joined by blank lines) and what went."""
+
+    title: str
+    text: str
+    author: str | None = None
+    outlet: str | None = None
+    removed: list[dict[str, str]] = field(default_factory=list)
+
+
+def normalize_line(line: str) -> str:
+    """Normalise Unicode and white space inside one line."""
+    line = unicodedata.normalize("NFC", line).replace("\u00a0", " ").replace("\u200b", "")
+    return re.sub(r"[ \t\r\f\v]+", " ", line).strip()
+
+
+def fold(s: str) -> str:
+    """Case- and punctuation-insensitive key for comparing lines."""
+    return re.sub(r"[\W_]+", " ", s.casefold()).strip()
+
+
+def _words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def is_sentence_like(line: str) -> bool:
+    """True when the line reads like prose: ends like a sentence and has enough words."""
+    return bool(_SENTENCE_END.search(line)) and len(_words(line)) >= 4
+
+
+def _is_shouting(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 12 or len(_words(line)) < 3:
+        return False
+    return sum(c.isupper() for c in letters) / len(letters) >= _CAPS_SHARE
+
+
+def line_reason(line: str, title: str = "") -> str | None:
+    """Why this line is boilerplate wherever it stands, or None when it may be article text."""
+    if not _words(line):
+        return "no words"
+    if title and fold(line) == fold(title):
+        return "repeated title"
+    if _HTML_RESIDUE.search(line) and not is_sentence_like(_HTML_RESIDUE.sub(" ", line)):
+        return "HTML/CSS residue"
+    if _BOILERPLATE_LINE.search(line):
+        return "boilerplate pattern"
+    if _BYLINE.match(line):
+        return "byline"
+    if _CONTRIBUTOR.search(line) and len(_words(line)) <= 25:
+        return "contributor line"
+    if _AUTHOR_BOX.search(line):
+        return "author box"
+    if _CAPTION_CREDIT.search(line):
+        return "photo caption"
+    if _is_shouting(line):
+        return "promo headline in capitals"
+    if not _SENTENCE_END.search(line):
+        return "not a sentence (heading, tag, caption or link)"
+    if len(_words(line)) < 4:
+        return "too short to be prose"
+    return None
+
+
+def pick_title(lines: list[str]) -> str:
+    """The headline: the first head line shaped like one (several words, no closing period)."""
+    head: list[str] = []
+    for line in lines:
+        if is_sentence_like(line) and len(_words(line)) >= _MIN_PROSE_WORDS:
+            break
+        head.append(line)
+    for line in head:
+        n = len(_words(line))
+        if n >= 4 and not line.rstrip().endswith(".") and line_reason(line) in (
+            None, "not a sentence (heading, tag, caption or link)"):
+            return line
+    return lines[0] if lines else ""
+
+
+def _byline_fields(lines: list[str]) -> tuple[str | None, str | None]:
+    for line in lines:
+        m = _BYLINE.match(line)
+        if m:
+            outlet = (m.group("outlet") or "").strip() or None
+            return m.group("author").strip(), outlet
+    return None, None
+
+
+def clean_text(raw: str, *, title: str | None = None) -> Cleaned:
+    """Clean one article given as plain text (one paragraph per line).
+
+    When ``title`` is None the title is taken from the head of the text; otherwise every line equal
+    to it is dropped as a repeated title.
+    """
+    lines = [normalize_line(x) for x in raw.splitlines()]
+    lines = [x for x in lines if x]
+    if title is None:
+        title = pick_title(lines)
+    author, outlet = _byline_fields(lines[:12])
+    kept: list[str] = []
+    removed: list[dict[str, str]] = []
+    for line in lines:
+        reason = line_reason(line, title)
+        if reason is None and author and fold(line).startswith(fold(author)) and len(_words(line)) <= 12:
+            reason = "author line"
+        if reason:
+            removed.append({"line": line, "reason": reason})
+            continue
+        kept.append(_LINK_RESIDUE.sub("", line))
+    return Cleaned(title=normalize_line(title or ""), text="\n\n".join(kept), author=author, outlet=outlet,
+                   removed=removed)

@@ -1,0 +1,302 @@
+"""The one data model every stage reads and writes.
+
+Everything derived from an article keeps provenance: the article id and character offsets
+``start``/``end`` into that article's cleaned ``text`` (``text[start:end] == span.text``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, TypeVar
+
+BRIEF_SCHEMA = "storylens.brief/1"
+ARTICLE_SCHEMA = "storylens.article/1"
+STORIES_SCHEMA = "storylens.stories/1"
+
+T = TypeVar("T")
+
+
+def _from(cls: type[T], data: dict[str, Any]) -> T:
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class Span:
+    """A stretch of one article's cleaned text."""
+
+    article: str
+    start: int
+    end: int
+    text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Span:
+        return _from(cls, d)
+
+
+@dataclass
+class Article:
+    """A cleaned article. ``removed`` lists the lines cleaning took out, with the reason."""
+
+    id: str
+    text: str
+    title: str = ""
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    source: str | None = None
+    removed: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self, *, full: bool = True) -> dict[str, Any]:
+        d = asdict(self)
+        if not full:
+            d.pop("removed")
+            d.pop("source")
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Article:
+        return _from(cls, d)
+
+
+@dataclass
+class Sentence:
+    """One sentence of an article, with its place in the cleaned text."""
+
+    article: str
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int = 0
+
+    def span(self) -> Span:
+        return Span(self.article, self.start, self.end, self.text)
+
+
+@dataclass
+class Claim:
+    """A fact: ``consensus`` when two or more outlets carry it, ``single`` when only one does."""
+
+    id: str
+    text: str
+    kind: str
+    outlets: int
+    support: list[Span]
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "kind": self.kind, "outlets": self.outlets,
+                "score": round(self.score, 4), "support": [s.to_dict() for s in self.support]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Claim:
+        return cls(d["id"], d["text"], d["kind"], d["outlets"], [Span.from_dict(s) for s in d["support"]],
+                   d.get("score", 0.0))
+
+
+@dataclass
+class Contradiction:
+    """Two spans that disagree; ``type`` is negation, number, date, entity or attribution."""
+
+    id: str
+    type: str
+    explanation: str
+    a: Span
+    b: Span
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "explanation": self.explanation,
+                "a": self.a.to_dict(), "b": self.b.to_dict(), "score": round(self.score, 4)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Contradiction:
+        return cls(d["id"], d["type"], d["explanation"], Span.from_dict(d["a"]), Span.from_dict(d["b"]),
+                   d.get("score", 0.0))
+
+
+@dataclass
+class Reuse:
+    """A passage that appears in two articles, verbatim or nearly so."""
+
+    a: Span
+    b: Span
+    similarity: float
+    kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a.to_dict(), "b": self.b.to_dict(), "similarity": round(self.similarity, 4),
+                "kind": self.kind}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Reuse:
+        return cls(Span.from_dict(d["a"]), Span.from_dict(d["b"]), d["similarity"], d["kind"])
+
+
+@dataclass
+class Quote:
+    """Words put in quotation marks and attributed to a speaker."""
+
+    speaker: str
+    text: str
+    support: list[Span]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"speaker": self.speaker, "text": self.text,
+                "support": [{"article": s.article, "start": s.start, "end": s.end} for s in self.support]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Quote:
+        return cls(d["speaker"], d["text"], [Span.from_dict(s) for s in d["support"]])
+
+
+@dataclass
+class Entity:
+    """A named entity and the articles that mention it; ``mentions`` counts them."""
+
+    name: str
+    type: str
+    articles: list[str]
+    mentions: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Entity:
+        return _from(cls, d)
+
+
+@dataclass
+class Event:
+    """A dated event: ``date`` is ISO (YYYY, YYYY-MM or YYYY-MM-DD) when it can be resolved."""
+
+    date: str
+    text: str
+    support: list[Span]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date, "text": self.text, "support": [s.to_dict() for s in self.support]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Event:
+        return cls(d["date"], d["text"], [Span.from_dict(s) for s in d["support"]])
+
+
+@dataclass
+class SummarySentence:
+    """One sentence of the brief and the spans it is drawn from."""
+
+    text: str
+    citations: list[Span]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text,
+                "citations": [{"article": s.article, "start": s.start, "end": s.end} for s in self.citations]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SummarySentence:
+        return cls(d["text"], [Span.from_dict(s) for s in d["citations"]])
+
+
+@dataclass
+class Story:
+    """A set of articles about one event."""
+
+    id: str
+    title: str
+    articles: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Story:
+        return _from(cls, d)
+
+
+@dataclass
+class Relation:
+    """How sentence B stands to sentence A."""
+
+    kind: str
+    score: float
+    explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "score": round(self.score, 4), "explanation": self.explanation}
+
+
+@dataclass
+class Problem:
+    """An input that was skipped, and why."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Brief:
+    """The cross-source reading of one story (JSON schema ``storylens.brief/1``)."""
+
+    story: Story
+    articles: list[Article]
+    claims: list[Claim] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
+    reuse: list[Reuse] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    timeline: list[Event] = field(default_factory=list)
+    summary: list[SummarySentence] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+    def article(self, article_id: str) -> Article:
+        for a in self.articles:
+            if a.id == article_id:
+                return a
+        raise KeyError(article_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": BRIEF_SCHEMA,
+            "story": {"id": self.story.id, "title": self.story.title},
+            "articles": [a.to_dict(full=False) | {"removed": a.removed} for a in self.articles],
+            "claims": [c.to_dict() for c in self.claims],
+            "contradictions": [c.to_dict() for c in self.contradictions],
+            "reuse": [r.to_dict() for r in self.reuse],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "entities": [e.to_dict() for e in self.entities],
+            "timeline": [e.to_dict() for e in self.timeline],
+            "summary": [s.to_dict() for s in self.summary],
+            "skipped": [p.to_dict() for p in self.skipped],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Brief:
+        s = d["story"]
+        arts = [Article.from_dict(a) for a in d["articles"]]
+        return cls(
+            story=Story(s["id"], s.get("title", ""), [a.id for a in arts]),
+            articles=arts,
+            claims=[Claim.from_dict(c) for c in d.get("claims", [])],
+            contradictions=[Contradiction.from_dict(c) for c in d.get("contradictions", [])],
+            reuse=[Reuse.from_dict(r) for r in d.get("reuse", [])],
+            quotes=[Quote.from_dict(q) for q in d.get("quotes", [])],
+            entities=[Entity.from_dict(e) for e in d.get("entities", [])],
+            timeline=[Event.from_dict(e) for e in d.get("timeline", [])],
+            summary=[SummarySentence.from_dict(x) for x in d.get("summary", [])],
+            skipped=[Problem(**p) for p in d.get("skipped", [])],
+        )
