@@ -56,6 +56,10 @@ _BYLINE = re.compile(
     re.I,
 )
 _LINK_RESIDUE = re.compile(r"^\s*\(\s*[–—-]\s*")  # "( – " left where a source link was stripped
+# A news-agency tag after the last sentence of a paragraph: "... North Korea. (SDA)", "(AP)".
+_AGENCY_TAG = re.compile(r"(?<=[.!?\"”’])\s*\((?:[A-Z][A-Za-z]{0,11}(?:[ /-][A-Z][A-Za-z]{0,11}){0,2})\)\s*$")
+_INNER_SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s+[A-Z\"“‘']")
+_AUTHOR_SELF = re.compile(r"^(?:I am|I'm)\s+(?P<author>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\b")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 # A head or tail line needs at least this many words to count as prose; set by reading the seed
@@ -104,6 +108,11 @@ def _is_shouting(line: str) -> bool:
     return sum(c.isupper() for c in letters) / len(letters) >= _CAPS_SHARE
 
 
+def _is_paragraph(line: str) -> bool:
+    """A long line with sentence breaks inside is prose even if its end was mangled."""
+    return len(_words(line)) >= 2 * _MIN_PROSE_WORDS and bool(_INNER_SENTENCE_END.search(line))
+
+
 def line_reason(line: str, title: str = "") -> str | None:
     """Why this line is boilerplate wherever it stands, or None when it may be article text."""
     if not _words(line):
@@ -124,7 +133,7 @@ def line_reason(line: str, title: str = "") -> str | None:
         return "photo caption"
     if _is_shouting(line):
         return "promo headline in capitals"
-    if not _SENTENCE_END.search(line):
+    if not _SENTENCE_END.search(line) and not _is_paragraph(line):
         return "not a sentence (heading, tag, caption or link)"
     if len(_words(line)) < 4:
         return "too short to be prose"
@@ -155,13 +164,21 @@ def _byline_fields(lines: list[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _self_named_author(lines: list[str]) -> str | None:
+    for line in lines:
+        m = _AUTHOR_SELF.match(line)
+        if m and _AUTHOR_BOX.search(line):
+            return m.group("author")
+    return None
+
+
 def clean_text(raw: str, *, title: str | None = None) -> Cleaned:
     """Clean one article given as plain text (one paragraph per line).
 
     When ``title`` is None the title is taken from the head of the text; otherwise every line equal
     to it is dropped as a repeated title.
     """
-    lines = [normalize_line(x) for x in raw.splitlines()]
+    lines = [_AGENCY_TAG.sub("", normalize_line(x)) for x in raw.splitlines()]
     lines = [x for x in lines if x]
     if title is None:
         title = pick_title(lines)
@@ -176,5 +193,6 @@ def clean_text(raw: str, *, title: str | None = None) -> Cleaned:
             removed.append({"line": line, "reason": reason})
             continue
         kept.append(_LINK_RESIDUE.sub("", line))
+    author = author or _self_named_author(lines[-12:])
     return Cleaned(title=normalize_line(title or ""), text="\n\n".join(kept), author=author, outlet=outlet,
                    removed=removed)

@@ -1,0 +1,37 @@
+"""Cross-source analysis of one story: the stages that turn articles into a Brief."""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..embed import Embedder, get_embedder
+from ..model import Article, Brief, Story
+from .align import build_claims
+from .contradict import find_contradictions
+from .prepare import Prepared, prepare
+
+
+def story_id(articles: list[Article]) -> str:
+    """A stable id from the sorted article ids: the same articles always give the same story id."""
+    digest = hashlib.sha1("\n".join(sorted(a.id for a in articles)).encode()).hexdigest()
+    return f"s-{digest[:10]}"
+
+
+def story_title(prep: Prepared) -> str:
+    """The title of the article whose title sits nearest the centre of the story's sentences."""
+    titled = [a for a in prep.articles if a.title]
+    if not titled:
+        return prep.sentences[0].text if prep.sentences else ""
+    return titled[0].title
+
+
+def analyze_articles(articles: list[Article], *, embedder: Embedder | None = None, summary_words: int = 120,
+                     story: str | None = None) -> Brief:
+    """Analyse articles as one story and return its Brief."""
+    prep = prepare(articles, embedder or get_embedder())
+    sim = prep.similarity()
+    claims = build_claims(prep, sim)
+    contradictions = find_contradictions(prep, sim)
+    sid = story or story_id(articles)
+    return Brief(story=Story(sid, story_title(prep), [a.id for a in articles]), articles=list(articles),
+                 claims=claims, contradictions=contradictions)

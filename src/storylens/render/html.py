@@ -1,0 +1,146 @@
+"""One self-contained HTML file per brief (inline CSS and JS, nothing loaded from the network).
+
+All article-derived text is untrusted: the Jinja2 environment autoescapes everything, the template never
+marks article text ``|safe``, URLs become links only when they are http(s), and a Content-Security-Policy
+allows only this file's own style and script (by hash), so even a missed escape could not run code.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import jinja2
+from markupsafe import Markup
+
+from storylens import __version__
+from storylens.model import Article, Brief, Span
+from storylens.render._common import (
+    consensus_claims,
+    counts,
+    counts_line,
+    label,
+    quotes_by_speaker,
+    short_labels,
+    single_by_article,
+    story_title,
+    top_entities,
+)
+from storylens.render.highlight import (
+    Segment,
+    article_anchor,
+    collect_highlights,
+    segments,
+    span_anchor,
+)
+
+TEMPLATE = "report.html.j2"
+
+__all__ = ["article_anchor", "render_html", "safe_url", "span_anchor"]
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it may go in an ``href`` (http or https), else None."""
+    if url and url.lower().startswith(("http://", "https://")):
+        return url
+    return None
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A citation link: short label, target (None when the article is not in the brief), tooltip."""
+
+    label: str
+    href: str | None
+    title: str
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    article: Article
+    anchor: str
+    label: str
+    href: str | None
+    segments: list[Segment]
+
+
+class View:
+    """What the template reads: the brief plus labels, groupings and article text cut into segments."""
+
+    def __init__(self, brief: Brief) -> None:
+        self.brief = brief
+        self.title = story_title(brief)
+        self.counts = counts(brief)
+        self.counts_line = counts_line(brief)
+        self.labels = short_labels(brief.articles)
+        self.outlets = {a.id: a.outlet or "" for a in brief.articles}
+        self.consensus = consensus_claims(brief)
+        self.singles = single_by_article(brief)
+        self.quotes = quotes_by_speaker(brief)
+        self.entities = top_entities(brief, None)
+        self.articles = self._articles()
+
+    def _articles(self) -> list[ArticleView]:
+        highlights = collect_highlights(self.brief)
+        out, seen = [], set()
+        for a in self.brief.articles:
+            marks = highlights.get(a.id, {}) if a.id not in seen else {}
+            seen.add(a.id)
+            out.append(ArticleView(a, article_anchor(a.id), self.label(a.id), safe_url(a.url),
+                                   segments(a.id, a.text, marks)))
+        return out
+
+    def label(self, article_id: str) -> str:
+        return label(self.labels, article_id)
+
+    def outlet(self, article_id: str) -> str:
+        return self.outlets.get(article_id, "")
+
+    def article_href(self, article_id: str) -> str | None:
+        return f"#{article_anchor(article_id)}" if article_id in self.outlets else None
+
+    def cite(self, span: Span) -> Cite:
+        """The link to a span's highlight in its article's section."""
+        known = span.article in self.outlets
+        outlet = self.outlet(span.article)
+        title = f"{span.article} ({outlet})" if outlet else span.article
+        return Cite(self.label(span.article), f"#{span_anchor(span)}" if known else None, title)
+
+    def cites(self, spans: list[Span]) -> list[Cite]:
+        """One citation per distinct span, in order."""
+        distinct = {(s.article, s.start, s.end): s for s in spans}
+        return [self.cite(s) for s in distinct.values()]
+
+
+@cache
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.PackageLoader("storylens", "render/templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("storylens.render").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def content_security_policy(css: str, js: str) -> str:
+    """Only this file's own style and script may apply; nothing may be fetched."""
+    return (f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
+            "img-src data:; base-uri 'none'; form-action 'none'")
+
+
+def render_html(brief: Brief) -> str:
+    """The brief as one self-contained HTML document."""
+    css, js = _asset("report.css"), _asset("report.js")
+    # css and js are our own package files, not article text: they are inserted unescaped on purpose.
+    return _env().get_template(TEMPLATE).render(
+        v=View(brief), css=Markup(css), js=Markup(js), csp=content_security_policy(css, js),
+        version=__version__,
+    )

@@ -1,0 +1,168 @@
+"""GitHub-flavoured Markdown report of a Brief.
+
+Citations are written ``[000]``; when an article has an http(s) URL a reference definition at the end
+turns its label into a link. Scraped text is escaped so that it cannot open a heading, list, table
+cell, link, HTML tag or math block.
+"""
+
+from __future__ import annotations
+
+import re
+
+from storylens.model import Brief, Span
+from storylens.render._common import (
+    article_ids,
+    consensus_claims,
+    counts_line,
+    label,
+    quotes_by_speaker,
+    short_labels,
+    single_by_article,
+    story_title,
+    top_entities,
+)
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
+_BLOCK_START = re.compile(r"^([-+=]|\d{1,9}(?=[.)]))")
+_SAFE_LABEL = re.compile(r"^[A-Za-z0-9_.-]+$")
+_SAFE_URL = re.compile(r"^https?://[^\s<>]+$", re.IGNORECASE)
+
+
+def md_escape(text: str) -> str:
+    """Scraped text as one line of inert Markdown (safe in list items, headings and table cells)."""
+    flat = " ".join(text.split())
+    escaped = _SPECIAL.sub(r"\\\1", flat)
+    match = _BLOCK_START.match(escaped)
+    if match and match.group(1)[0] in "-+=":
+        return "\\" + escaped
+    if match:  # "1991. ..." would start an ordered list
+        end = match.end()
+        return escaped[:end] + "\\" + escaped[end:]
+    return escaped
+
+
+class _Ctx:
+    def __init__(self, brief: Brief) -> None:
+        self.brief = brief
+        self.labels = short_labels(brief.articles)
+        self.outlets = {a.id: a.outlet or "" for a in brief.articles}
+
+    def ref(self, article_id: str) -> str:
+        """``[000]``: a reference link when a definition exists, literal text otherwise."""
+        name = label(self.labels, article_id)
+        return f"[{name}]" if _SAFE_LABEL.match(name) else f"\\[{md_escape(name)}\\]"
+
+    def cite(self, spans: list[Span]) -> str:
+        return ", ".join(self.ref(i) for i in article_ids(spans))
+
+    def who(self, article_id: str) -> str:
+        outlet = self.outlets.get(article_id)
+        return f"{self.ref(article_id)} {md_escape(outlet)}" if outlet else self.ref(article_id)
+
+
+def _or_none(lines: list[str]) -> list[str]:
+    return lines or ["_none found_"]
+
+
+def _summary(ctx: _Ctx) -> list[str]:
+    return _or_none([f"{n}. {md_escape(s.text)} {ctx.cite(s.citations)}".rstrip()
+                     for n, s in enumerate(ctx.brief.summary, 1)])
+
+
+def _consensus(ctx: _Ctx) -> list[str]:
+    out = []
+    for claim in consensus_claims(ctx.brief):
+        carried = ", ".join(ctx.who(i) for i in article_ids(claim.support))
+        out.append(f"- **✔ {claim.outlets} outlets**: {md_escape(claim.text)}  \n  carried by {carried}")
+    return _or_none(out)
+
+
+def _contradictions(ctx: _Ctx) -> list[str]:
+    out = []
+    for n, c in enumerate(ctx.brief.contradictions, 1):
+        out += [f"### ✖ Contradiction {n} ({md_escape(c.type)})", "", f"**{md_escape(c.explanation)}**", "",
+                "| side | source | text |", "|---|---|---|",
+                f"| A | {ctx.who(c.a.article)} | {md_escape(c.a.text)} |",
+                f"| B | {ctx.who(c.b.article)} | {md_escape(c.b.text)} |", ""]
+    return _or_none(out[:-1])
+
+
+def _single(ctx: _Ctx) -> list[str]:
+    out = []
+    for article_id, claims in single_by_article(ctx.brief):
+        out += [f"### {ctx.who(article_id)}", "", *(f"- {md_escape(c.text)}" for c in claims), ""]
+    return _or_none(out[:-1])
+
+
+def _reuse(ctx: _Ctx) -> list[str]:
+    out = []
+    for r in ctx.brief.reuse:
+        head = f"- {ctx.who(r.a.article)} ↔ {ctx.who(r.b.article)}: {md_escape(r.kind)}, {r.similarity:.0%}"
+        out += [head, f"  > {md_escape(r.a.text)}"]
+        if r.kind != "verbatim" and r.b.text and r.b.text != r.a.text:
+            out += ["  >", f"  > {md_escape(r.b.text)}"]
+    return _or_none(out)
+
+
+def _quotes(ctx: _Ctx) -> list[str]:
+    out = []
+    for speaker, quotes in quotes_by_speaker(ctx.brief):
+        items = [f"- “{md_escape(q.text)}” {ctx.cite(q.support)}" for q in quotes]
+        out += [f"**{md_escape(speaker)}**", "", *items, ""]
+    return _or_none(out[:-1])
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def _timeline(ctx: _Ctx) -> list[str]:
+    rows = [[md_escape(e.date), md_escape(e.text), ctx.cite(e.support)] for e in ctx.brief.timeline]
+    return _table(["date", "event", "sources"], rows) if rows else _or_none([])
+
+
+def _entities(ctx: _Ctx) -> list[str]:
+    rows = []
+    for e in top_entities(ctx.brief):
+        ids = list(dict.fromkeys(e.articles))
+        rows.append([md_escape(e.name), md_escape(e.type), str(len(ids)), ", ".join(ctx.ref(i) for i in ids)])
+    more = len(ctx.brief.entities) - len(rows)
+    tail = ["", f"_+{more} more_"] if more > 0 else []
+    return _table(["entity", "type", "articles", "in"], rows) + tail if rows else _or_none([])
+
+
+def _sources(ctx: _Ctx) -> list[str]:
+    rows = [[ctx.ref(a.id), *(md_escape(x or "") for x in (a.outlet, a.author, a.published, a.title))]
+            for a in ctx.brief.articles]
+    return _table(["id", "outlet", "author", "published", "title"], rows) if rows else _or_none([])
+
+
+def _definitions(ctx: _Ctx) -> list[str]:
+    out = []
+    for a in ctx.brief.articles:
+        name = label(ctx.labels, a.id)
+        if a.url and _SAFE_URL.match(a.url) and _SAFE_LABEL.match(name):
+            out.append(f"[{name}]: <{a.url}>")
+    return out
+
+
+SECTIONS = (("Summary", _summary), ("Consensus", _consensus), ("Contradictions", _contradictions),
+            ("Single-source details", _single), ("Reused passages", _reuse), ("Quotes", _quotes),
+            ("Timeline", _timeline), ("Entities", _entities), ("Sources", _sources))
+
+
+def render_markdown(brief: Brief) -> str:
+    """The report as GitHub Markdown."""
+    ctx = _Ctx(brief)
+    head = f"Story {md_escape(brief.story.id)} · {counts_line(brief)}"
+    lines = [f"# {md_escape(story_title(brief))}", "", head]
+    for title, section in SECTIONS:
+        lines += ["", f"## {title}", "", *section(ctx)]
+    if brief.skipped:
+        lines += ["", f"## Skipped inputs ({len(brief.skipped)})", ""]
+        lines += [f"- {md_escape(p.source)}: {md_escape(p.reason)}" for p in brief.skipped]
+    definitions = _definitions(ctx)
+    if definitions:
+        lines += ["", *definitions]
+    return "\n".join(lines) + "\n"

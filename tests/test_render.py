@@ -1,0 +1,306 @@
+"""Tests of the four output formats, on a brief built from two real articles of the demo story."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.console import Console
+
+from storylens.errors import ConfigError
+from storylens.model import (
+    BRIEF_SCHEMA,
+    Article,
+    Brief,
+    Claim,
+    Contradiction,
+    Entity,
+    Event,
+    Problem,
+    Quote,
+    Reuse,
+    Span,
+    Story,
+    SummarySentence,
+)
+from storylens.render import FORMATS, render
+from storylens.render.highlight import article_anchor, segments, span_anchor
+from storylens.render.html import render_html
+from storylens.render.markdown import md_escape, render_markdown
+from storylens.render.text import print_brief, render_text
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "russia-day"
+A, B = "000_0936ec70469a5f71", "003_c3926eb5271cd23d"
+SUMMARY = "Kim Jong Un sent Putin a Russia Day message of full support."
+EXPLANATION = "A says Kim backed the war against Ukraine; B says the message did not mention it."
+
+
+def _article(article_id: str, outlet: str, url: str) -> Article:
+    title, text = (EXAMPLES / f"{article_id}.txt").read_text(encoding="utf-8").split("\n", 1)
+    return Article(article_id, text, title=title, outlet=outlet, author="Staff", url=url,
+                   published="2023-06-12", removed=[{"line": "Share this article", "reason": "promo"}])
+
+
+def _span(article: Article, sentence: str) -> Span:
+    start = article.text.find(sentence)
+    assert start >= 0, sentence
+    return Span(article.id, start, start + len(sentence), sentence)
+
+
+def _brief() -> Brief:
+    a = _article(A, "Liberty One", "https://example.org/kim-support")
+    b = _article(B, "Pyongyang Watch", "https://example.com/russia-day")
+    proxy_a = _span(a, "According to the Moscow Times, Kim Jong Un has described Russia’s invasion of Ukraine as an "
+                       "American proxy war intended to destroy Russia.")
+    proxy_b = _span(b, "North Korea characterizes the conflict as a proxy war orchestrated by the United States, with "
+                       "the aim of undermining Russia, and condemns Western military assistance to Kyiv.")
+    war_a = _span(a, "has doubled down on his support for Russia in the war against Ukraine")
+    mention_b = _span(b, "Although it made no explicit mention of the ongoing conflict in Ukraine or Moscow's "
+                         "involvement")
+    wagner_b = _span(b, "Back in January, the United States accused North Korea of supplying rockets and missiles "
+                        "to the Russian mercenary group known as Wagner.")
+    return Brief(
+        story=Story("s-russia-day", "Kim Jong Un backs Putin on Russia Day", [A, B]),
+        articles=[a, b],
+        claims=[Claim("c1", "Kim calls the war in Ukraine a US proxy war against Russia.", "consensus", 2,
+                      [proxy_a, proxy_b], 0.8),
+                Claim("c2", wagner_b.text, "single", 1, [wagner_b], 0.5)],
+        contradictions=[Contradiction("x1", "negation", EXPLANATION, war_a, mention_b, 0.7)],
+        reuse=[Reuse(_span(a, "He has also condemned Western military aid to Kiev."),
+                     _span(b, "condemns Western military assistance to Kyiv."), 0.81, "near")],
+        quotes=[Quote("Kim Jong Un", "generation after generation", [_span(a, "generation after generation")])],
+        entities=[Entity("Kim Jong Un", "PERSON", [A, B], 9)],
+        timeline=[Event("1991", "The Soviet Union dissolved.", [_span(a, "which officially dissolved in 1991")])],
+        summary=[SummarySentence(SUMMARY, [
+            _span(a, "has recently reported that Kim Jong Un is lending his “full support” to Russian President "
+                     "Vladimir Putin"),
+            _span(b, "North Korean leader Kim Jong Un conveyed his nation's unwavering solidarity and support to "
+                     "Moscow on Russia Day")])],
+        skipped=[Problem("broken.html", "not UTF-8")],
+    )
+
+
+@pytest.fixture()
+def brief() -> Brief:
+    return _brief()
+
+
+EVIL_TEXT = ("Officials said <script>alert(1)</script> nothing.\n\n"
+             "A picture: <img src=x onerror=alert(1)> & more \"quoted\" 'text'.")
+
+
+@pytest.fixture()
+def hostile(brief: Brief) -> Brief:
+    evil = Article("evil<x>", EVIL_TEXT, title='"><svg onload=alert(1)>', outlet="<b>Bad</b>",
+                   author="<i>me</i>", url="javascript:alert(1)",
+                   removed=[{"line": "<script>alert(2)</script>", "reason": "promo"}])
+    brief.articles.append(evil)
+    start = EVIL_TEXT.find("<script>")
+    span = Span(evil.id, start, start + len("<script>alert(1)</script>"), "<script>alert(1)</script>")
+    brief.claims.append(Claim("c3", "<script>alert(1)</script>", "single", 1, [span]))
+    brief.quotes.append(Quote("<img src=x onerror=alert(1)>", "x", [Span(evil.id, 0, 9)]))
+    return brief
+
+
+# ---------------------------------------------------------------------------------------------- all
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_renders(brief: Brief, fmt: str) -> None:
+    out = render(brief, fmt)
+    assert isinstance(out, str) and len(out) > 500
+
+
+def test_unknown_format_is_a_config_error(brief: Brief) -> None:
+    with pytest.raises(ConfigError, match="unknown format 'pdf'"):
+        render(brief, "pdf")
+
+
+def test_fixture_spans_are_true(brief: Brief) -> None:
+    for claim in brief.claims:
+        for s in claim.support:
+            assert brief.article(s.article).text[s.start:s.end] == s.text
+
+
+# --------------------------------------------------------------------------------------------- json
+
+def test_json_round_trips(brief: Brief) -> None:
+    data = json.loads(render(brief, "json"))
+    assert data["schema"] == BRIEF_SCHEMA == "storylens.brief/1"
+    again = Brief.from_dict(data)
+    assert again.to_dict() == data
+    assert again.claims[0].support[0].text == brief.claims[0].support[0].text
+    assert "’" in render(brief, "json")  # ensure_ascii=False keeps text readable
+
+
+# --------------------------------------------------------------------------------------------- text
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_text_is_plain_and_complete(brief: Brief) -> None:
+    out = render_text(brief)
+    assert "\x1b" not in out
+    flat = _flat(out)
+    assert SUMMARY in flat and "[000, 003]" in flat
+    assert "Consensus" in out and "Contradictions" in out and EXPLANATION in flat
+    order = [out.index(h) for h in ("Summary", "Consensus", "Contradictions", "Single-source details",
+                                    "Reused passages", "Quotes", "Timeline", "Entities", "Sources",
+                                    "Skipped inputs")]
+    assert order == sorted(order)
+    assert "broken.html: not UTF-8" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_text_width_and_none_found(brief: Brief) -> None:
+    brief.contradictions.clear()
+    out = render_text(brief, width=60)
+    assert max(len(line) for line in out.splitlines()) <= 60
+    assert "none found" in out.split("Contradictions", 1)[1]
+
+
+def test_text_caps_single_source_details(brief: Brief) -> None:
+    span = brief.claims[1].support[0]
+    brief.claims += [Claim(f"s{i}", f"Detail number {i}.", "single", 1, [span]) for i in range(7)]
+    out = render_text(brief)
+    assert "Detail number 3." in out and "Detail number 6." not in out and "+3 more" in out
+
+
+def test_text_prints_markup_like_text_verbatim(brief: Brief) -> None:
+    brief.summary[0].text = "Kim said [bold]no[/bold] :smile: today."
+    assert "[bold]no[/bold] :smile:" in render_text(brief)
+
+
+def test_print_brief_uses_colour_on_a_terminal(brief: Brief) -> None:
+    buffer = io.StringIO()
+    print_brief(brief, Console(file=buffer, force_terminal=True, color_system="truecolor", width=100))
+    assert "\x1b[" in buffer.getvalue() and "Contradictions" in buffer.getvalue()
+
+
+# ----------------------------------------------------------------------------------------- markdown
+
+def test_markdown_sections_and_citations(brief: Brief) -> None:
+    out = render_markdown(brief)
+    for heading in ("Summary", "Consensus", "Contradictions", "Single-source details", "Reused passages",
+                    "Quotes", "Timeline", "Entities", "Sources", "Skipped inputs (1)"):
+        assert f"\n## {heading}" in out
+    assert out.startswith("# Kim Jong Un backs Putin on Russia Day\n")
+    assert f"1. {SUMMARY} [000], [003]" in out
+    assert "[000]: <https://example.org/kim-support>" in out
+    assert md_escape(EXPLANATION) in out
+
+
+def test_markdown_escapes_layout_breakers(hostile: Brief) -> None:
+    assert md_escape("a | b") == r"a \| b"
+    assert md_escape("# not a heading") == r"\# not a heading"
+    assert md_escape("1991. The year") == r"1991\. The year"
+    assert md_escape("- not a list\nline two") == r"\- not a list line two"
+    out = render_markdown(hostile)
+    assert not re.search(r"(?<!\\)<(script|img|b>|i>)", out) and r"\<script\>" in out
+    assert "](javascript:" not in out and "<javascript:" not in out
+    for row in (line for line in out.splitlines() if line.startswith("| ")):
+        assert len(re.findall(r"(?<!\\)\|", row)) == row.count("|") - row.count("\\|")
+
+
+# --------------------------------------------------------------------------------------------- html
+
+def _ids(doc: str) -> Counter[str]:
+    return Counter(re.findall(r'\sid="([^"]*)"', doc))
+
+
+def _article_text(doc: str, article_anchor: str) -> str:
+    match = re.search(rf'<div class="article-text" id="text-{re.escape(article_anchor)}">(.*?)</div>', doc, re.DOTALL)
+    assert match, article_anchor
+    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+
+
+def test_html_is_self_contained(brief: Brief) -> None:
+    doc = render_html(brief)
+    assert doc.startswith("<!DOCTYPE html>")
+    assert "<link" not in doc and " src=" not in doc and "@import" not in doc and "url(" not in doc
+    assert "|safe" not in (Path(__file__).resolve().parents[1] / "src/storylens/render/templates/report.html.j2"
+                           ).read_text(encoding="utf-8")
+
+
+def test_html_csp_hashes_match_inline_style_and_script(brief: Brief) -> None:
+    doc = render_html(brief)
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', doc).group(1)  # type: ignore[union-attr]
+    for tag in ("style", "script"):
+        body = re.search(rf"<{tag}>(.*?)</{tag}>", doc, re.DOTALL).group(1)  # type: ignore[union-attr]
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"{tag}-src 'sha256-{digest}'" in html.unescape(csp)
+    assert doc.count("<script>") == 1
+
+
+def test_html_escapes_hostile_text(hostile: Brief) -> None:
+    doc = render_html(hostile)
+    assert "<script>alert" not in doc and "&lt;script&gt;alert(1)&lt;/script&gt;" in doc
+    assert "<img src=x" not in doc and "&lt;img src=x onerror=alert(1)&gt;" in doc
+    assert "<svg onload" not in doc and "&lt;svg onload=alert(1)&gt;" in doc
+    assert "<b>Bad" not in doc and "<i>me" not in doc
+    assert 'href="javascript:' not in doc.lower() and "javascript:alert(1)" in doc
+    assert not re.search(r"<[a-z]+[^>]*\son[a-z]+=", doc, re.IGNORECASE)  # no inline event handlers at all
+
+
+def test_html_internal_links_resolve_to_unique_ids(hostile: Brief) -> None:
+    doc = render_html(hostile)
+    ids = _ids(doc)
+    assert not [i for i, n in ids.items() if n > 1]
+    targets = re.findall(r'href="#([^"]*)"', doc)
+    assert targets and all(t in ids for t in targets)
+    spans = [s for c in hostile.claims for s in c.support] + [hostile.contradictions[0].a]
+    for s in spans + [r.b for r in hostile.reuse] + hostile.summary[0].citations:
+        assert ids[span_anchor(s)] == 1 and f'href="#{span_anchor(s)}"' in doc
+
+
+def test_html_highlights_reproduce_article_text(hostile: Brief) -> None:
+    doc = render_html(hostile)
+    for article in hostile.articles:
+        assert _article_text(doc, article_anchor(article.id)) == article.text
+
+
+def test_html_overlapping_spans_are_merged(brief: Brief) -> None:
+    doc = render_html(brief)
+    consensus_b, reuse_b = brief.claims[0].support[1], brief.reuse[0].b
+    assert consensus_b.start < reuse_b.start < reuse_b.end == consensus_b.end  # the fixture overlaps
+    assert f'<mark id="{span_anchor(reuse_b)}"' in doc
+    both = re.search(rf'data-spans="[^"]*\b{span_anchor(consensus_b)}\b[^"]*\b{span_anchor(reuse_b)}\b', doc)
+    assert both, "the shared stretch carries both span ids"
+
+
+def test_html_marks_kinds_with_labels_not_colour_alone(brief: Brief) -> None:
+    doc = render_html(brief)
+    assert "✔ Consensus · 2 outlets" in doc and "✖ Contradiction" in doc and "◆ single source" in doc
+    assert 'class="hl hl-contradiction"' in doc and 'title="contradiction' in doc
+    assert "Cleaning removed 1 line" in doc and 'href="https://example.org/kim-support"' in doc
+
+
+# ------------------------------------------------------------------------------------- highlighting
+
+_spans = st.lists(st.tuples(st.integers(-5, 60), st.integers(-5, 60)), max_size=12)
+
+
+@given(text=st.text(max_size=50), raw=_spans)
+def test_segments_rebuild_text_and_anchor_every_span_once(text: str, raw: list[tuple[int, int]]) -> None:
+    highlights = {(s, e): {"single"} for s, e in raw}
+    pieces = segments("x-1", text, highlights)
+    assert "".join(p.text for p in pieces) == text
+    placed = Counter(a for p in pieces for a in ((p.mark_id,) if p.mark_id else ()) + p.anchors)
+    assert placed == Counter(span_anchor(Span("x-1", s, e)) for s, e in highlights)
+    for p in pieces:
+        assert not p.mark_id or p.marked
+
+
+def test_span_anchor_is_injective_and_id_safe() -> None:
+    assert span_anchor(Span(A, 3, 9)) == f"a-{A}-3-9"
+    odd = {span_anchor(Span(i, 1, 2)) for i in ("a-b", "a.b", "a b", "a_b", "a.2d.b")}
+    assert len(odd) == 5 and all(re.fullmatch(r"[A-Za-z0-9_.\-]+", x) for x in odd)
