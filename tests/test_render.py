@@ -9,6 +9,7 @@ import io
 import json
 import re
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -56,35 +57,40 @@ def _span(article: Article, sentence: str) -> Span:
     return Span(article.id, start, start + len(sentence), sentence)
 
 
+PROXY_A = ("According to the Moscow Times, Kim Jong Un has described Russia’s invasion of Ukraine as an "
+           "American proxy war intended to destroy Russia.")
+PROXY_B = ("North Korea characterizes the conflict as a proxy war orchestrated by the United States, "
+           "with the aim of undermining Russia, and condemns Western military assistance to Kyiv.")
+WAR_A = "has doubled down on his support for Russia in the war against Ukraine"
+MENTION_B = "Although it made no explicit mention of the ongoing conflict in Ukraine or Moscow's involvement"
+WAGNER_B = ("Back in January, the United States accused North Korea of supplying rockets and missiles "
+            "to the Russian mercenary group known as Wagner.")
+SUPPORT_A = ("has recently reported that Kim Jong Un is lending his “full support” "
+             "to Russian President Vladimir Putin")
+SUPPORT_B = ("North Korean leader Kim Jong Un conveyed his nation's unwavering solidarity and support "
+             "to Moscow on Russia Day")
+
+
 def _brief() -> Brief:
     a = _article(A, "Liberty One", "https://example.org/kim-support")
     b = _article(B, "Pyongyang Watch", "https://example.com/russia-day")
-    proxy_a = _span(a, "According to the Moscow Times, Kim Jong Un has described Russia’s invasion of Ukraine as an "
-                       "American proxy war intended to destroy Russia.")
-    proxy_b = _span(b, "North Korea characterizes the conflict as a proxy war orchestrated by the United States, with "
-                       "the aim of undermining Russia, and condemns Western military assistance to Kyiv.")
-    war_a = _span(a, "has doubled down on his support for Russia in the war against Ukraine")
-    mention_b = _span(b, "Although it made no explicit mention of the ongoing conflict in Ukraine or Moscow's "
-                         "involvement")
-    wagner_b = _span(b, "Back in January, the United States accused North Korea of supplying rockets and missiles "
-                        "to the Russian mercenary group known as Wagner.")
+    wagner = _span(b, WAGNER_B)
     return Brief(
         story=Story("s-russia-day", "Kim Jong Un backs Putin on Russia Day", [A, B]),
         articles=[a, b],
         claims=[Claim("c1", "Kim calls the war in Ukraine a US proxy war against Russia.", "consensus", 2,
-                      [proxy_a, proxy_b], 0.8),
-                Claim("c2", wagner_b.text, "single", 1, [wagner_b], 0.5)],
-        contradictions=[Contradiction("x1", "negation", EXPLANATION, war_a, mention_b, 0.7)],
+                      [_span(a, PROXY_A), _span(b, PROXY_B)], 0.8),
+                Claim("c2", wagner.text, "single", 1, [wagner], 0.5)],
+        contradictions=[Contradiction("x1", "negation", EXPLANATION,
+                                      _span(a, WAR_A), _span(b, MENTION_B), 0.7)],
         reuse=[Reuse(_span(a, "He has also condemned Western military aid to Kiev."),
                      _span(b, "condemns Western military assistance to Kyiv."), 0.81, "near")],
-        quotes=[Quote("Kim Jong Un", "generation after generation", [_span(a, "generation after generation")])],
+        quotes=[Quote("Kim Jong Un", "generation after generation",
+                      [_span(a, "generation after generation")])],
         entities=[Entity("Kim Jong Un", "PERSON", [A, B], 9)],
-        timeline=[Event("1991", "The Soviet Union dissolved.", [_span(a, "which officially dissolved in 1991")])],
-        summary=[SummarySentence(SUMMARY, [
-            _span(a, "has recently reported that Kim Jong Un is lending his “full support” to Russian President "
-                     "Vladimir Putin"),
-            _span(b, "North Korean leader Kim Jong Un conveyed his nation's unwavering solidarity and support to "
-                     "Moscow on Russia Day")])],
+        timeline=[Event("1991", "The Soviet Union dissolved.",
+                        [_span(a, "which officially dissolved in 1991")])],
+        summary=[SummarySentence(SUMMARY, [_span(a, SUPPORT_A), _span(b, SUPPORT_B)])],
         skipped=[Problem("broken.html", "not UTF-8")],
     )
 
@@ -108,6 +114,9 @@ def hostile(brief: Brief) -> Brief:
     span = Span(evil.id, start, start + len("<script>alert(1)</script>"), "<script>alert(1)</script>")
     brief.claims.append(Claim("c3", "<script>alert(1)</script>", "single", 1, [span]))
     brief.quotes.append(Quote("<img src=x onerror=alert(1)>", "x", [Span(evil.id, 0, 9)]))
+    # same start as the claim, overlapping ends, offsets past the end, and an article not in the brief
+    brief.reuse.append(Reuse(Span(evil.id, start, start + 8), Span(evil.id, start + 4, 999), 0.9, "near"))
+    brief.summary.append(SummarySentence("Ghost.", [Span("ghost", 1, 5), Span(evil.id, 999, 1005)]))
     return brief
 
 
@@ -218,7 +227,8 @@ def _ids(doc: str) -> Counter[str]:
 
 
 def _article_text(doc: str, article_anchor: str) -> str:
-    match = re.search(rf'<div class="article-text" id="text-{re.escape(article_anchor)}">(.*?)</div>', doc, re.DOTALL)
+    pattern = rf'<div class="article-text" id="text-{re.escape(article_anchor)}">(.*?)</div>'
+    match = re.search(pattern, doc, re.DOTALL)
     assert match, article_anchor
     return html.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
 
@@ -227,8 +237,8 @@ def test_html_is_self_contained(brief: Brief) -> None:
     doc = render_html(brief)
     assert doc.startswith("<!DOCTYPE html>")
     assert "<link" not in doc and " src=" not in doc and "@import" not in doc and "url(" not in doc
-    assert "|safe" not in (Path(__file__).resolve().parents[1] / "src/storylens/render/templates/report.html.j2"
-                           ).read_text(encoding="utf-8")
+    template = resources.files("storylens.render").joinpath("templates", "report.html.j2")
+    assert "|safe" not in template.read_text(encoding="utf-8")
 
 
 def test_html_csp_hashes_match_inline_style_and_script(brief: Brief) -> None:
@@ -258,8 +268,11 @@ def test_html_internal_links_resolve_to_unique_ids(hostile: Brief) -> None:
     targets = re.findall(r'href="#([^"]*)"', doc)
     assert targets and all(t in ids for t in targets)
     spans = [s for c in hostile.claims for s in c.support] + [hostile.contradictions[0].a]
-    for s in spans + [r.b for r in hostile.reuse] + hostile.summary[0].citations:
+    spans += [s for r in hostile.reuse for s in (r.a, r.b)] + hostile.summary[0].citations
+    spans += [hostile.summary[1].citations[1]]
+    for s in spans:
         assert ids[span_anchor(s)] == 1 and f'href="#{span_anchor(s)}"' in doc
+    assert "a-ghost-1-5" not in doc and '<span class="cite" title="ghost">ghost</span>' in doc
 
 
 def test_html_highlights_reproduce_article_text(hostile: Brief) -> None:
@@ -304,3 +317,11 @@ def test_span_anchor_is_injective_and_id_safe() -> None:
     assert span_anchor(Span(A, 3, 9)) == f"a-{A}-3-9"
     odd = {span_anchor(Span(i, 1, 2)) for i in ("a-b", "a.b", "a b", "a_b", "a.2d.b")}
     assert len(odd) == 5 and all(re.fullmatch(r"[A-Za-z0-9_.\-]+", x) for x in odd)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_empty_brief_renders(fmt: str) -> None:
+    out = render(Brief(Story("s0", ""), []), fmt)
+    assert "s0" in out
+    if fmt != "json":
+        assert "none found" in out

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 # A line "ends like a sentence" when its last visible character closes a sentence (optionally
 # followed by closing quotes/brackets). Lines that do not are headings, tags, captions or links.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
 _HTML_RESIDUE = re.compile(
     r"(?:\bclass\s*=|\bstyle\s*=|\bhref\s*=|\bsrc\s*=|</?[a-z][a-z0-9]*[\s>/]|/>|^\s*[\"”]?>\s*$"
     r"|[{};]\s*$|^\s*[.#][\w-]+\s*\{|&nbsp;|&amp;|&#\d+;)",

@@ -8,6 +8,10 @@ from ..embed import Embedder, get_embedder
 from ..model import Article, Brief, Story
 from .align import build_claims
 from .contradict import find_contradictions
+from .entities import find_entities
+from .quotes import find_quotes
+from .reuse import find_reuse
+from .timeline import build_timeline
 from .prepare import Prepared, prepare
 
 
@@ -32,6 +36,12 @@ def analyze_articles(articles: list[Article], *, embedder: Embedder | None = Non
     sim = prep.similarity()
     claims = build_claims(prep, sim)
     contradictions = find_contradictions(prep, sim)
+    entities, names = find_entities(prep)
+    from ..summarize import summarize
+
+    summary = summarize(prep, claims, summary_words)
     sid = story or story_id(articles)
     return Brief(story=Story(sid, story_title(prep), [a.id for a in articles]), articles=list(articles),
-                 claims=claims, contradictions=contradictions)
+                 claims=claims, contradictions=contradictions, reuse=find_reuse(prep, sim),
+                 quotes=find_quotes(prep, names), entities=entities, timeline=build_timeline(prep, sim),
+                 summary=summary)

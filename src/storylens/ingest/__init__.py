@@ -29,8 +29,8 @@ __all__ = [
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".jsonl"}
-_SKIPPED_NAMES = re.compile(r"^(?:readme|license)", re.I)
-_OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_SKIPPED_NAMES = re.compile(r"^(?:readme|license)", re.IGNORECASE)
+_OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 # One read item: an article with its extra JSONL fields, or the error of one input.
 _Item = tuple[Article, dict[str, Any]] | InputError
@@ -126,7 +126,7 @@ def read_records(inputs: Iterable[str], *, timeout: float = 20.0,
     records: list[tuple[Article, dict[str, Any]]] = []
     problems: list[Problem] = []
     seen: set[str] = set()
-    for source in inputs:
+    for source in [inputs] if isinstance(inputs, str) else inputs:
         for item in _items(str(source), timeout):
             if isinstance(item, InputError):
                 problems.append(Problem(item.source or str(source), item.reason))

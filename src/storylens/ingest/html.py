@@ -28,7 +28,7 @@ _MIN_PARAGRAPH_CHARS = 60
 _SHAPE_REASONS = frozenset({line_reason("A heading without a full stop"), line_reason("Short but final.")})
 _WORD = re.compile(r"\w+")
 _HTML_START = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
-                         re.I | re.S)
+                         re.IGNORECASE | re.DOTALL)
 
 
 def looks_like_html(text: str) -> bool:
@@ -57,7 +57,7 @@ def _extract(html: str, url: str | None, source: str) -> Any:
     try:
         return bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                include_tables=False)
-    except Exception as exc:  # noqa: BLE001 - malformed markup must not crash a batch
+    except Exception as exc:  # malformed markup must not crash a batch, whatever lxml raises
         raise InputError(f"could not parse the HTML ({type(exc).__name__})", source) from exc
 
 

@@ -40,7 +40,7 @@ def _network_reason(reason: object, timeout: float) -> str:
         return f"TLS error ({reason.reason or reason})"
     if isinstance(reason, OSError):
         return f"unreachable ({(reason.strerror or str(reason)).lower()})"
-    return f"unreachable ({reason})"
+    return str(reason)  # urllib's own words, e.g. "no host given"
 
 
 def _check_content_type(resp: http.client.HTTPResponse, url: str) -> None:

@@ -74,21 +74,29 @@ def counts(brief: Brief) -> dict[str, int]:
     }
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+# count key -> (singular, plural, short form used where the line must fit 100 columns)
+_NOUNS = {
+    "articles": ("article", "articles", None),
+    "consensus": ("consensus fact", "consensus facts", "consensus"),
+    "single": ("single-source detail", "single-source details", "single-source"),
+    "contradictions": ("contradiction", "contradictions", None),
+    "reuse": ("reused passage", "reused passages", "reused"),
+    "quotes": ("quote", "quotes", None),
+}
 
 
-def counts_line(brief: Brief) -> str:
+def count_items(brief: Brief, *, short: bool = False) -> list[tuple[int, str]]:
+    """``[(5, "articles"), (1, "consensus fact"), ...]``; ``short`` uses the terse nouns."""
+    out = []
+    for key, n in counts(brief).items():
+        one, many, terse = _NOUNS[key]
+        out.append((n, terse if short and terse else (one if n == 1 else many)))
+    return out
+
+
+def counts_line(brief: Brief, *, short: bool = False) -> str:
     """``5 articles · 4 consensus facts · 9 single-source details · 2 contradictions · ...``."""
-    c = counts(brief)
-    return " · ".join([
-        _plural(c["articles"], "article"),
-        _plural(c["consensus"], "consensus fact"),
-        _plural(c["single"], "single-source detail"),
-        _plural(c["contradictions"], "contradiction"),
-        _plural(c["reuse"], "reused passage"),
-        _plural(c["quotes"], "quote"),
-    ])
+    return " · ".join(f"{n} {noun}" for n, noun in count_items(brief, short=short))
 
 
 def story_title(brief: Brief) -> str:

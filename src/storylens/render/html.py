@@ -19,9 +19,9 @@ from markupsafe import Markup
 from storylens import __version__
 from storylens.model import Article, Brief, Span
 from storylens.render._common import (
+    clip,
     consensus_claims,
-    counts,
-    counts_line,
+    count_items,
     label,
     quotes_by_speaker,
     short_labels,
@@ -38,6 +38,8 @@ from storylens.render.highlight import (
 )
 
 TEMPLATE = "report.html.j2"
+# Characters of the cited sentence shown in a citation's tooltip: a typical news sentence (~25 words).
+CITE_PREVIEW_CHARS = 160
 
 __all__ = ["article_anchor", "render_html", "safe_url", "span_anchor"]
 
@@ -73,8 +75,7 @@ class View:
     def __init__(self, brief: Brief) -> None:
         self.brief = brief
         self.title = story_title(brief)
-        self.counts = counts(brief)
-        self.counts_line = counts_line(brief)
+        self.counts = count_items(brief)
         self.labels = short_labels(brief.articles)
         self.outlets = {a.id: a.outlet or "" for a in brief.articles}
         self.consensus = consensus_claims(brief)
@@ -107,6 +108,8 @@ class View:
         known = span.article in self.outlets
         outlet = self.outlet(span.article)
         title = f"{span.article} ({outlet})" if outlet else span.article
+        if span.text:
+            title += f": {clip(span.text, CITE_PREVIEW_CHARS)}"
         return Cite(self.label(span.article), f"#{span_anchor(span)}" if known else None, title)
 
     def cites(self, spans: list[Span]) -> list[Cite]:

@@ -73,7 +73,7 @@ def _consensus(ctx: _Ctx) -> list[str]:
     out = []
     for claim in consensus_claims(ctx.brief):
         carried = ", ".join(ctx.who(i) for i in article_ids(claim.support))
-        out.append(f"- **✔ {claim.outlets} outlets**: {md_escape(claim.text)}  \n  carried by {carried}")
+        out.append(f"- **✔ {claim.outlets} outlets**: {md_escape(claim.text)} (carried by {carried})")
     return _or_none(out)
 
 
@@ -133,9 +133,9 @@ def _entities(ctx: _Ctx) -> list[str]:
 
 
 def _sources(ctx: _Ctx) -> list[str]:
-    rows = [[ctx.ref(a.id), *(md_escape(x or "") for x in (a.outlet, a.author, a.published, a.title))]
+    rows = [[ctx.ref(a.id), *(md_escape(x or "") for x in (a.id, a.outlet, a.author, a.published, a.title))]
             for a in ctx.brief.articles]
-    return _table(["id", "outlet", "author", "published", "title"], rows) if rows else _or_none([])
+    return _table(["ref", "id", "outlet", "author", "published", "title"], rows) if rows else _or_none([])
 
 
 def _definitions(ctx: _Ctx) -> list[str]:

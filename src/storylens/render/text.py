@@ -71,11 +71,18 @@ def _grid() -> Table:
     return table
 
 
+def _hanging(marker: Text, body: Text, indent: int = 2) -> RenderableType:
+    """``marker body`` with wrapped lines of ``body`` aligned under its first character."""
+    grid = _grid()
+    grid.add_row(marker, body)
+    return Padding(grid, (0, 0, 0, indent)) if indent else grid
+
+
 def _title(ctx: _Ctx) -> list[RenderableType]:
     brief = ctx.brief
     line = Text.assemble(("Story ", "bold"), (brief.story.id, "bold cyan"), ": ",
                          (story_title(brief), "bold"))
-    return [line, Text(counts_line(brief), style="dim")]
+    return [line, Text(counts_line(brief, short=True), style="dim")]
 
 
 def _summary(ctx: _Ctx) -> list[RenderableType]:
@@ -95,8 +102,9 @@ def _consensus(ctx: _Ctx) -> list[RenderableType]:
     return [_heading("Consensus"), grid if claims else NONE_FOUND]
 
 
-def _side(ctx: _Ctx, name: str, span: Span) -> Text:
-    return Text.assemble((f"{name} ", "bold red"), (ctx.who(span.article), "cyan"), ": ", f"“{span.text}”")
+def _side(ctx: _Ctx, name: str, span: Span) -> RenderableType:
+    body = Text.assemble((ctx.who(span.article), "cyan"), ": ", f"“{span.text}”")
+    return _hanging(Text(name, style="bold red"), body, indent=0)
 
 
 def _contradictions(ctx: _Ctx) -> list[RenderableType]:
@@ -111,7 +119,7 @@ def _contradictions(ctx: _Ctx) -> list[RenderableType]:
 def _single_group(ctx: _Ctx, article_id: str, claims: list[Claim]) -> list[RenderableType]:
     lines: list[RenderableType] = [Text(ctx.who(article_id), style="bold cyan")]
     for claim in claims[:SINGLE_PER_ARTICLE]:
-        lines.append(Padding(Text.assemble(("• ", "yellow"), claim.text), (0, 0, 0, 2)))
+        lines.append(_hanging(Text("•", style="yellow"), Text(claim.text)))
     if len(claims) > SINGLE_PER_ARTICLE:
         lines.append(Text(f"  +{len(claims) - SINGLE_PER_ARTICLE} more", style="dim"))
     return lines
@@ -130,9 +138,9 @@ def _reuse(ctx: _Ctx) -> list[RenderableType]:
     for r in ctx.brief.reuse:
         head = f"{ctx.who(r.a.article)} ↔ {ctx.who(r.b.article)} · {r.kind} · {r.similarity:.0%}"
         out.append(Text(head, style="magenta"))
-        out.append(Padding(Text(f"“{clip(r.a.text, REUSE_CHARS)}”"), (0, 0, 0, 2)))
+        out.append(_hanging(Text("A", style="magenta"), Text(f"“{clip(r.a.text, REUSE_CHARS)}”")))
         if r.kind != "verbatim" and r.b.text and r.b.text != r.a.text:
-            out.append(Padding(Text(f"“{clip(r.b.text, REUSE_CHARS)}”", style="dim"), (0, 0, 0, 2)))
+            out.append(_hanging(Text("B", style="magenta"), Text(f"“{clip(r.b.text, REUSE_CHARS)}”")))
     return out if ctx.brief.reuse else [*out, NONE_FOUND]
 
 
@@ -142,7 +150,7 @@ def _quotes(ctx: _Ctx) -> list[RenderableType]:
     for speaker, quotes in groups:
         out.append(Text(speaker, style="bold"))
         for q in quotes:
-            out.append(Padding(Text.assemble(f"“{q.text}” ", ctx.cite(q.support)), (0, 0, 0, 2)))
+            out.append(_hanging(Text("–"), Text.assemble(f"“{q.text}” ", ctx.cite(q.support))))
     return out if groups else [*out, NONE_FOUND]
 
 
@@ -168,12 +176,12 @@ def _entities(ctx: _Ctx) -> list[RenderableType]:
 
 
 def _sources(ctx: _Ctx) -> list[RenderableType]:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=True)
     for name in ("id", "outlet", "author", "published", "title"):
         table.add_column(name, ratio=3 if name == "title" else None, no_wrap=name in ("id", "published"))
     for a in ctx.brief.articles:
         short = label(ctx.labels, a.id)
-        ident = Text.assemble((short, "bold cyan"), a.id[len(short):])  # the short label is a prefix of the id
+        ident = Text.assemble((short, "bold cyan"), a.id[len(short):])  # the label is a prefix of the id
         table.add_row(ident, *(Text(x or "") for x in (a.outlet, a.author, a.published, a.title)))
     return [_heading("Sources"), table if ctx.brief.articles else NONE_FOUND]
 
@@ -206,4 +214,4 @@ def render_text(brief: Brief, width: int | None = None) -> str:
     console = Console(file=buffer, width=width or 100, force_terminal=False, color_system=None,
                       markup=False, emoji=False, highlight=False, legacy_windows=False)
     print_brief(brief, console)
-    return buffer.getvalue()
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

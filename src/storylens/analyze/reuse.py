@@ -1,0 +1,75 @@
+"""Reused passages: text one article shares with another, verbatim or nearly so."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from ..model import Article, Reuse, Span
+from .prepare import Prepared
+
+_TOKEN = re.compile(r"\w+")
+# Eight shared words in a row is beyond chance phrasing in news text (the copy-detection literature
+# uses 5-10 word shingles; shorter runs are set phrases and names such as "the Korean Central News Agency").
+MIN_RUN = 8
+# A sentence pair whose folded characters agree this much is a light rewrite of one source
+# (difflib ratio; independent paraphrases of one fact in the seed story stay below 0.6).
+NEAR = 0.75
+# Only pairs already aligned as the same fact are compared character by character (align.STRONG).
+ALIGNED = 0.55
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group().casefold(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _runs(ta: list[tuple[str, int, int]], tb: list[tuple[str, int, int]]) -> list[tuple[int, int, int]]:
+    """Maximal shared token runs (start in a, start in b, length) of at least MIN_RUN tokens."""
+    index: dict[tuple[str, ...], list[int]] = {}
+    for k in range(len(tb) - MIN_RUN + 1):
+        index.setdefault(tuple(t[0] for t in tb[k : k + MIN_RUN]), []).append(k)
+    runs, covered = [], set()
+    for i in range(len(ta) - MIN_RUN + 1):
+        for j in index.get(tuple(t[0] for t in ta[i : i + MIN_RUN]), []):
+            if (i - 1, j - 1) in covered:
+                continue
+            n = MIN_RUN
+            while i + n < len(ta) and j + n < len(tb) and ta[i + n][0] == tb[j + n][0]:
+                n += 1
+            covered.update((i + d, j + d) for d in range(n))
+            runs.append((i, j, n))
+    return runs
+
+
+def verbatim(a: Article, b: Article) -> list[Reuse]:
+    """Passages of at least MIN_RUN words that appear word for word in both articles."""
+    ta, tb = _tokens(a.text), _tokens(b.text)
+    out = []
+    for i, j, n in _runs(ta, tb):
+        sa, ea = ta[i][1], ta[i + n - 1][2]
+        sb, eb = tb[j][1], tb[j + n - 1][2]
+        out.append(Reuse(Span(a.id, sa, ea, a.text[sa:ea]), Span(b.id, sb, eb, b.text[sb:eb]), 1.0, "verbatim"))
+    return out
+
+
+def _fold(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.casefold()))
+
+
+def find_reuse(prep: Prepared, sim: np.ndarray) -> list[Reuse]:
+    """Verbatim runs between every pair of articles, then near-copies among aligned sentences."""
+    found: list[Reuse] = []
+    arts = prep.articles
+    for x in range(len(arts)):
+        for y in range(x + 1, len(arts)):
+            found.extend(verbatim(arts[x], arts[y]))
+    covered = {(r.a.article, r.a.start) for r in found}
+    ii, jj = np.where(np.triu(sim, 1) >= ALIGNED)
+    for i, j in zip(ii.tolist(), jj.tolist()):
+        si, sj = prep.sentences[i], prep.sentences[j]
+        ratio = SequenceMatcher(None, _fold(si.text), _fold(sj.text), autojunk=False).ratio()
+        if ratio >= NEAR and (si.article, si.start) not in covered:
+            found.append(Reuse(si.span(), sj.span(), ratio, "near"))
+    return sorted(found, key=lambda r: (-len(r.a.text), r.a.article, r.a.start))

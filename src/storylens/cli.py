@@ -1,0 +1,148 @@
+"""Command line: a thin layer over the Python API. Errors become one line, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import api
+from .errors import StorylensError
+
+# Exit statuses: 0 success; 1 nothing could be done (an error); 2 usage error (click);
+# 3 --strict was given and some input was skipped.
+EXIT_ERROR, EXIT_SKIPPED = 1, 3
+
+
+def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StorylensError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+    return wrapper
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        try:
+            Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise StorylensError(exc.strerror or "cannot write", source=output) from None
+    else:
+        click.echo(text)
+
+
+def _guess_format(fmt: str | None, output: str | None) -> str:
+    if fmt:
+        return fmt
+    suffix = Path(output).suffix.lower() if output else ""
+    return {".json": "json", ".md": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="storylens")
+def main() -> None:
+    """storylens: read one news story across all the outlets that tell it."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]),
+              help="Output format. Default: from the -o file's extension, else text.")
+@click.option("--summary-words", type=click.IntRange(10, 2000), default=None,
+              help="Length of the cited summary in words (default 120).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the brief here instead of stdout.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False),
+              help="Also write a self-contained HTML report to this file.")
+@click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_SKIPPED} if any input was skipped.")
+@click.option("--embedder", default=None, help="'minilm' (default) or a local sentence-transformers folder.")
+@_fail_cleanly
+def analyze(inputs: tuple[str, ...], fmt: str | None, summary_words: int | None, output: str | None,
+            html_out: str | None, strict: bool, embedder: str | None) -> None:
+    """Analyse INPUTS (files, directories, URLs, JSONL) as one story.
+
+    Prints what the outlets agree on and who carries each fact, single-source details,
+    contradictions with their type, reused passages, quotes, entities, a timeline and a
+    summary whose every sentence cites its sources. Unreadable inputs are reported on
+    stderr, one line each, and skipped; the exit status is 1 only if nothing could be read.
+    """
+    from .render import render
+
+    with _status("Analysing"):
+        brief = api.analyze(list(inputs), summary_words=summary_words, embedder=embedder)
+    for problem in brief.skipped:
+        click.echo(f"Skipped: {problem}", err=True)
+    _write(render(brief, _guess_format(fmt, output)), output)
+    if html_out:
+        _write(render(brief, "html"), html_out)
+        click.echo(f"HTML report written to {html_out}", err=True)
+    if strict and brief.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("source")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_fail_cleanly
+def extract(source: str, fmt: str) -> None:
+    """Extract and clean one article from a file or URL (title, author, outlet, date, text)."""
+    article = api.extract(source)
+    if fmt == "json":
+        d = article.to_dict(full=False)
+        d = {"schema": "storylens.article/1", **{k: d[k] for k in
+             ("id", "title", "author", "outlet", "published", "url", "language", "text")}}
+        click.echo(json.dumps(d, ensure_ascii=False, indent=2))
+        return
+    meta = [("Title", article.title), ("Outlet", article.outlet), ("Author", article.author),
+            ("Published", article.published), ("URL", article.url), ("Language", article.language)]
+    for label, value in meta:
+        if value:
+            click.echo(f"{label}: {value}")
+    click.echo("")
+    click.echo(article.text)
+
+
+@main.command()
+@click.argument("sentence_a")
+@click.argument("sentence_b")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_fail_cleanly
+def relate(sentence_a: str, sentence_b: str, fmt: str) -> None:
+    """Say whether SENTENCE_B agrees with, contradicts, relates to or is unrelated to SENTENCE_A."""
+    rel = api.relate(sentence_a, sentence_b)
+    if fmt == "json":
+        click.echo(json.dumps(rel.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(f"{rel.kind} ({rel.score:.2f}): {rel.explanation}")
+
+
+class _status:
+    """A spinner on stderr while long work runs, only when stderr is a terminal."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self._status: Any = None
+
+    def __enter__(self) -> _status:
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status(self.message + "…")
+            self._status.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._status is not None:
+            self._status.__exit__(*exc)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

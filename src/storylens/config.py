@@ -1,0 +1,75 @@
+"""Settings: defaults < config file < environment (STORYLENS_*) < CLI flags < keyword arguments.
+
+The config file is ``storylens.toml`` in the working directory, else ``$XDG_CONFIG_HOME/storylens/
+config.toml`` (``~/.config/...``); keys sit at top level or under ``[storylens]``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable a user may set."""
+
+    summary_words: int = 120  # the issue's default brief length (about 120 words)
+    embedder: str = "minilm"  # "minilm" or a path to a sentence-transformers folder with model.onnx
+    timeout: float = 20.0  # seconds per URL fetch
+    db: str = "storylens.db"
+
+
+def _config_files() -> list[Path]:
+    home = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
+    return [Path("storylens.toml"), home / "storylens" / "config.toml"]
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    try:
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be {kind}, got {value!r}", source=source) from None
+
+
+def _from_file() -> dict[str, Any]:
+    for path in _config_files():
+        if path.is_file():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"cannot read config: {exc}", source=str(path)) from None
+            data = data.get("storylens", data)
+            names = {f.name for f in fields(Settings)}
+            return {k: _coerce(k, v, str(path)) for k, v in data.items() if k in names}
+    return {}
+
+
+def _from_env() -> dict[str, Any]:
+    out = {}
+    for f in fields(Settings):
+        value = os.environ.get(f"STORYLENS_{f.name.upper()}")
+        if value is not None:
+            out[f.name] = _coerce(f.name, value, f"STORYLENS_{f.name.upper()}")
+    return out
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from every layer; ``overrides`` (CLI flags, keyword arguments) win. None is ignored."""
+    settings = replace(Settings(), **_from_file())
+    settings = replace(settings, **_from_env())
+    given = {k: v for k, v in overrides.items() if v is not None}
+    unknown = set(given) - {f.name for f in fields(Settings)}
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    return replace(settings, **given)
