@@ -8,10 +8,23 @@
 
 from __future__ import annotations
 
+# The analysis subpackage shares its name with the API function; importing it first means a later
+# import of one of its modules cannot rebind ``storylens.analyze`` to the package.
+from . import analyze as _analysis_package  # noqa: F401
 from .api import analyze, extract, relate
 from .errors import StorylensError
 from .model import Article, Brief, Claim, Contradiction, Relation
 
 __version__ = "0.1.0"
-__all__ = ["analyze", "extract", "relate", "Article", "Brief", "Claim", "Contradiction", "Relation",
-           "StorylensError", "__version__"]
+__all__ = [
+           "Article",
+           "Brief",
+           "Claim",
+           "Contradiction",
+           "Relation",
+           "StorylensError",
+           "__version__",
+           "analyze",
+           "extract",
+           "relate",
+]

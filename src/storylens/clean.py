@@ -21,13 +21,13 @@ _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s*$|[\"”’»]
 _HTML_RESIDUE = re.compile(
     r"(?:\bclass\s*=|\bstyle\s*=|\bhref\s*=|\bsrc\s*=|</?[a-z][a-z0-9]*[\s>/]|/>|^\s*[\"”]?>\s*$"
     r"|[{};]\s*$|^\s*[.#][\w-]+\s*\{|&nbsp;|&amp;|&#\d+;)",
-    re.I,
+    re.IGNORECASE,
 )
 # Photo credits at the end of a caption: "(Name/Agency)", "(... via AP)", "(Photo: ...)".
 _CAPTION_CREDIT = re.compile(
     r"\((?=[^()]*(?:/|\bvia\b|\bgetty\b|\bimages?\b|\bphoto\b|\bpool\b|\bafp\b|\bap\b|\breuters\b"
     r"|\bshutterstock\b|\bepa\b|\bcredit\b))[^()]{3,120}\)\s*$",
-    re.I,
+    re.IGNORECASE,
 )
 _BOILERPLATE_LINE = re.compile(
     r"^\s*(?:"
@@ -38,12 +38,12 @@ _BOILERPLATE_LINE = re.compile(
     r"|(?:photo|image|source|sources|credit|credits|video|follow(?: us)?)\s*:"
     r"|(?:published|updated|posted|last updated)\b\s*(?::|on\b|$)"
     r")",
-    re.I,
+    re.IGNORECASE,
 )
 _CONTRIBUTOR = re.compile(
     r"\b(?:contributed (?:to )?(?:this|the) (?:report|story|article)|reporting by|editing by|additional reporting"
     r"|writing by|compiled by)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _AUTHOR_BOX = re.compile(
     r"^(?:(?:I am|I'm|About the author)\b.{0,80}\b(?:journalist|writer|reporter|editor|correspondent|author)"
@@ -53,7 +53,7 @@ _AUTHOR_BOX = re.compile(
 _BYLINE = re.compile(
     r"^\s*by\s+(?P<author>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})"
     r"(?:\s*(?:\||,|-|–|—|for)\s*(?P<outlet>[A-Z][\w.&'’ -]{1,40}?))?\s*$",
-    re.I,
+    re.IGNORECASE,
 )
 _LINK_RESIDUE = re.compile(r"^\s*\(\s*[–—-]\s*")  # "( – " left where a source link was stripped
 # A news-agency tag after the last sentence of a paragraph: "... North Korea. (SDA)", "(AP)".

@@ -139,7 +139,7 @@ class _status:
             self._status.__enter__()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._status is not None:
             self._status.__exit__(*exc)
 

@@ -7,10 +7,11 @@ config.toml`` (``~/.config/...``); keys sit at top level or under ``[storylens]`
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from .errors import ConfigError
 

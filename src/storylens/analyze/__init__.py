@@ -9,10 +9,10 @@ from ..model import Article, Brief, Story
 from .align import build_claims
 from .contradict import find_contradictions
 from .entities import find_entities
+from .prepare import Prepared, prepare
 from .quotes import find_quotes
 from .reuse import find_reuse
 from .timeline import build_timeline
-from .prepare import Prepared, prepare
 
 
 def story_id(articles: list[Article]) -> str:

@@ -36,7 +36,8 @@ def _lemmas(span: Any) -> set[str]:
     return {t.lemma_.lower() for t in span if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 2}
 
 
-HEDGES = {"may", "might", "could", "would", "should"}
+# Epistemic modals: "may not be well" speculates, it does not deny. ("would not", "will not" do deny.)
+HEDGES = {"may", "might", "could"}
 SUBORDINATE = {"advcl", "ccomp", "conj", "parataxis", "relcl", "mark", "cc", "punct", "nsubj", "nsubjpass"}
 
 

@@ -14,7 +14,7 @@ KEEP = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT",
 def name_key(name: str) -> str:
     """Fold case, hyphens, possessives and a leading article so spellings of one name meet."""
     name = re.sub(r"['’]s$", "", name.strip())
-    name = re.sub(r"^the\s+", "", name, flags=re.I)
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
     return re.sub(r"[\W_]+", " ", name.casefold()).strip()
 
 

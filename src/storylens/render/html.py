@@ -19,6 +19,7 @@ from markupsafe import Markup
 from storylens import __version__
 from storylens.model import Article, Brief, Span
 from storylens.render._common import (
+    TOP_ENTITIES,
     clip,
     consensus_claims,
     count_items,
@@ -81,7 +82,8 @@ class View:
         self.consensus = consensus_claims(brief)
         self.singles = single_by_article(brief)
         self.quotes = quotes_by_speaker(brief)
-        self.entities = top_entities(brief, None)
+        ranked = top_entities(brief, None)
+        self.entities, self.more_entities = ranked[:TOP_ENTITIES], ranked[TOP_ENTITIES:]
         self.articles = self._articles()
 
     def _articles(self) -> list[ArticleView]:
