@@ -80,7 +80,15 @@ def analyze(inputs: tuple[str, ...], fmt: str | None, summary_words: int | None,
         brief = api.analyze(list(inputs), summary_words=summary_words, embedder=embedder)
     for problem in brief.skipped:
         click.echo(f"Skipped: {problem}", err=True)
-    _write(render(brief, _guess_format(fmt, output)), output)
+    fmt = _guess_format(fmt, output)
+    if fmt == "text" and not output and sys.stdout.isatty():
+        from rich.console import Console
+
+        from .render.text import print_brief
+
+        print_brief(brief, Console())
+    else:
+        _write(render(brief, fmt), output)
     if html_out:
         _write(render(brief, "html"), html_out)
         click.echo(f"HTML report written to {html_out}", err=True)
