@@ -1,4 +1,4 @@
-"""Named entities of a story, with aliases merged ("Kim", "Kim Jong-un" -> "Kim Jong Un")."""
+"""Named entities of a story, with aliases merged ("Merkel", "Angela Merkel's", "angela merkel" -> one entity)."""
 
 from __future__ import annotations
 
