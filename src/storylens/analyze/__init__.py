@@ -22,7 +22,7 @@ def story_id(articles: list[Article]) -> str:
 
 
 def story_title(prep: Prepared) -> str:
-    """The title of the article whose title sits nearest the centre of the story's sentences."""
+    """The first article title in input order, else the first sentence."""
     titled = [a for a in prep.articles if a.title]
     if not titled:
         return prep.sentences[0].text if prep.sentences else ""

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..embed import Embedder
 from ..model import Sentence
 
 _CUT = re.compile(r"(?:[,;:]|\s[–—-])\s+(?=\S)|\s+(?=(?:while|whereas|but|although|though|after|before|as well as)\s)")
@@ -74,7 +73,3 @@ def unit_similarity(units: list[Unit], vectors: np.ndarray, n_sentences: int, me
     np.maximum.at(out.T, owner, rows.T)
     return out
 
-
-def embed_units(units: list[Unit], embedder: Embedder) -> np.ndarray:
-    """Vectors for all units, one row each."""
-    return embedder.embed([u.text for u in units])
