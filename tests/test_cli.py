@@ -38,7 +38,7 @@ def test_bad_inputs_are_named_and_the_rest_is_analysed(tmp_path, seed_dir):
 
 def test_strict_exits_non_zero_when_something_was_skipped(tmp_path, seed_dir):
     (tmp_path / "empty.txt").write_text("")
-    args = ["analyze", str(tmp_path / "empty.txt"), str(sorted(seed_dir.glob("*.txt"))[0]), "--format", "json"]
+    args = ["analyze", str(tmp_path / "empty.txt"), str(min(seed_dir.glob("*.txt"))), "--format", "json"]
     assert CliRunner().invoke(main, args).exit_code == 0
     assert CliRunner().invoke(main, [*args, "--strict"]).exit_code == EXIT_SKIPPED
 
@@ -68,3 +68,22 @@ def test_extract_json_from_a_text_file(seed_dir):
     result = CliRunner().invoke(main, ["extract", str(sorted(seed_dir.glob("*.txt"))[1]), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert '"schema": "storylens.article/1"' in result.stdout and '"language": "en"' in result.stdout
+
+
+def test_jsonl_story_field_gives_one_brief_per_story_in_input_order(tmp_path, seed_dir):
+    import json
+
+    files = sorted(seed_dir.glob("00*.txt"))[:4]
+    labels = ["late", "early", "late", "early"]  # stories come out in order of first appearance
+    lines = [json.dumps({"id": f.stem[:3], "text": f.read_text(), "story": label}) for f, label in zip(files, labels)]
+    src = tmp_path / "stories.jsonl"
+    src.write_text("\n".join(lines) + "\n{broken\n")
+    result = CliRunner().invoke(main, ["analyze", str(src), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    briefs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [b["story"]["id"] for b in briefs] == ["late", "early"]
+    assert [[a["id"] for a in b["articles"]] for b in briefs] == [["000", "002"], ["001", "003"]]
+    assert all(b["schema"] == "storylens.brief/1" and b["summary"] for b in briefs)
+    assert "stories.jsonl:5" in result.stderr
+    one_doc = CliRunner().invoke(main, ["analyze", str(src), "--format", "json"])
+    assert one_doc.exit_code == 1 and "2 stories" in one_doc.stderr

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .errors import InputError
-from .model import Article, Brief, Relation
+from .model import Article, Brief, Problem, Relation
 
 
 def _inputs(inputs: str | Iterable[str]) -> list[str]:
     return [inputs] if isinstance(inputs, str) else list(inputs)
+
+
+def no_articles(inputs: str | Iterable[str] | None, problems: list[Problem]) -> InputError:
+    """The error for a run in which no article at all could be read."""
+    why = "; ".join(str(p) for p in problems[:3]) or "no input given"
+    return InputError(f"no article could be read ({why})", source=", ".join(_inputs(inputs or [])) or None)
 
 
 def analyze(inputs: str | Iterable[str] | None = None, *, articles: list[Article] | None = None,
@@ -23,19 +29,63 @@ def analyze(inputs: str | Iterable[str] | None = None, *, articles: list[Article
     from .analyze import analyze_articles
     from .config import load_settings
     from .embed import get_embedder
-    from .ingest import read_inputs
 
     cfg = load_settings(**settings)
-    arts, problems = list(articles or []), []
+    arts, problems, label = list(articles or []), [], None
     if inputs is not None:
-        read, problems = read_inputs(_inputs(inputs), timeout=cfg.timeout)
-        arts.extend(read)
+        groups, problems = read_stories(inputs, **settings)
+        for group in groups.values():
+            arts.extend(group)
+        labels = [key for key in groups if key is not None]
+        # one story label shared by every article read becomes the story id
+        if len(groups) == 1 and labels and not articles:
+            label = labels[0]
     if not arts:
-        why = "; ".join(str(p) for p in problems[:3]) or "no input given"
-        raise InputError(f"no article could be read ({why})", source=", ".join(_inputs(inputs or [])) or None)
-    brief = analyze_articles(arts, embedder=get_embedder(cfg.embedder), summary_words=cfg.summary_words)
+        raise no_articles(inputs, problems)
+    brief = analyze_articles(arts, embedder=get_embedder(cfg.embedder), summary_words=cfg.summary_words,
+                             story=label)
     brief.skipped = problems
     return brief
+
+
+def group_stories(records: Iterable[tuple[Article, dict[str, Any]]]) -> dict[str | None, list[Article]]:
+    """Articles grouped by their ``story`` field, stories in order of first appearance.
+
+    Articles without a ``story`` field form one group under the key None.
+    """
+    groups: dict[str | None, list[Article]] = {}
+    for article, extra in records:
+        label = extra.get("story")
+        key = str(label) if label not in (None, "") else None
+        groups.setdefault(key, []).append(article)
+    return groups
+
+
+def read_stories(inputs: str | Iterable[str], **settings: Any) -> tuple[dict[str | None, list[Article]], list[Problem]]:
+    """Read the inputs and group the articles by their JSONL ``story`` field (see group_stories)."""
+    from .config import load_settings
+    from .ingest import read_records
+
+    records, problems = read_records(_inputs(inputs), timeout=load_settings(**settings).timeout)
+    return group_stories(records), problems
+
+
+def analyze_stories(stories: dict[str | None, list[Article]], **settings: Any) -> Iterator[Brief]:
+    """Analyse each group of articles as its own story, models loaded once, in the given order.
+
+    A group's key becomes its ``story.id``; the None group (articles with no story label) gets the
+    id derived from its article ids. Briefs are yielded as each story finishes, so a caller can
+    write them out while the rest are analysed.
+    """
+    from .analyze import analyze_articles
+    from .config import load_settings
+    from .embed import get_embedder
+
+    cfg = load_settings(**settings)
+    embedder = get_embedder(cfg.embedder)
+    for label, articles in stories.items():
+        if articles:
+            yield analyze_articles(articles, embedder=embedder, summary_words=cfg.summary_words, story=label)
 
 
 def extract(source: str, **settings: Any) -> Article:

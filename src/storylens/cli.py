@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +45,7 @@ def _guess_format(fmt: str | None, output: str | None) -> str:
     if fmt:
         return fmt
     suffix = Path(output).suffix.lower() if output else ""
-    return {".json": "json", ".md": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
+    return {".json": "json", ".jsonl": "jsonl", ".md": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,32 +56,60 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]),
-              help="Output format. Default: from the -o file's extension, else text.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "markdown", "html"]),
+              help="Output format. Default: from the -o file's extension, else text. "
+                   "jsonl writes one brief per line, one per story.")
 @click.option("--summary-words", type=click.IntRange(10, 2000), default=None,
               help="Length of the cited summary in words (default 120).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the brief here instead of stdout.")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False),
-              help="Also write a self-contained HTML report to this file.")
+              help="Also write a self-contained HTML report to this file (one story only).")
 @click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_SKIPPED} if any input was skipped.")
 @click.option("--embedder", default=None, help="'minilm' (default) or a local sentence-transformers folder.")
 @_fail_cleanly
 def analyze(inputs: tuple[str, ...], fmt: str | None, summary_words: int | None, output: str | None,
             html_out: str | None, strict: bool, embedder: str | None) -> None:
-    """Analyse INPUTS (files, directories, URLs, JSONL) as one story.
+    """Analyse INPUTS (files, directories, URLs, JSONL) as one story, or one story per label.
 
     Prints what the outlets agree on and who carries each fact, single-source details,
     contradictions with their type, reused passages, quotes, entities, a timeline and a
     summary whose every sentence cites its sources. Unreadable inputs are reported on
     stderr, one line each, and skipped; the exit status is 1 only if nothing could be read.
+
+    When JSONL lines carry a "story" field, each story is analysed on its own (models are
+    loaded once) and its brief gets that label as story id; --format jsonl then writes one
+    brief per line in input order. Text and Markdown print the briefs one after another;
+    json and html need a single story.
     """
+    settings = {"summary_words": summary_words, "embedder": embedder}
+    stories, problems = api.read_stories(list(inputs), **settings)
+    for problem in problems:
+        click.echo(f"Skipped: {problem}", err=True)
+    if not any(stories.values()):
+        raise api.no_articles(list(inputs), problems)
+    fmt = _guess_format(fmt, output)
+    if len(stories) > 1 and (fmt in ("json", "html") or html_out):
+        raise StorylensError(f"the input holds {len(stories)} stories (JSONL 'story' field); "
+                             "use --format jsonl, text or markdown", source="--format")
+    if len(stories) > 1 or fmt == "jsonl":
+        _analyze_many(stories, fmt, output, settings)
+    else:
+        with _status("Analysing"):
+            brief = next(api.analyze_stories(stories, **settings))
+        brief.skipped = problems
+        _emit(brief, fmt, output)
+        if html_out:
+            from .render import render
+
+            _write(render(brief, "html"), html_out)
+            click.echo(f"HTML report written to {html_out}", err=True)
+    if strict and problems:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _emit(brief: Any, fmt: str, output: str | None) -> None:
     from .render import render
 
-    with _status("Analysing"):
-        brief = api.analyze(list(inputs), summary_words=summary_words, embedder=embedder)
-    for problem in brief.skipped:
-        click.echo(f"Skipped: {problem}", err=True)
-    fmt = _guess_format(fmt, output)
     if fmt == "text" and not output and sys.stdout.isatty():
         from rich.console import Console
 
@@ -89,11 +118,34 @@ def analyze(inputs: tuple[str, ...], fmt: str | None, summary_words: int | None,
         print_brief(brief, Console())
     else:
         _write(render(brief, fmt), output)
-    if html_out:
-        _write(render(brief, "html"), html_out)
-        click.echo(f"HTML report written to {html_out}", err=True)
-    if strict and brief.skipped:
-        sys.exit(EXIT_SKIPPED)
+
+
+def _analyze_many(stories: dict[Any, list[Any]], fmt: str, output: str | None, settings: dict[str, Any]) -> None:
+    """Analyse story after story, writing each brief as soon as it is done (progress on stderr)."""
+    from .render import render
+
+    out = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115 - closed below
+    try:
+        with _progress(len(stories)) as advance:
+            for i, brief in enumerate(api.analyze_stories(stories, **settings)):
+                if fmt == "jsonl":
+                    text = json.dumps(brief.to_dict(), ensure_ascii=False) + "\n"
+                else:
+                    text = ("\n" if i else "") + render(brief, fmt).rstrip("\n") + "\n"
+                if out:
+                    out.write(text)
+                    out.flush()
+                else:
+                    click.echo(text, nl=False)
+                advance()
+    except BrokenPipeError:  # the reader (e.g. head) stopped reading: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_ERROR)
+    except OSError as exc:
+        raise StorylensError(exc.strerror or "cannot write", source=output) from None
+    finally:
+        if out:
+            out.close()
 
 
 @main.command()
@@ -132,6 +184,30 @@ def relate(sentence_a: str, sentence_b: str, fmt: str) -> None:
         click.echo(f"{rel.kind} ({rel.score:.2f}): {rel.explanation}")
 
 
+class _progress:
+    """A progress bar over stories on stderr when it is a terminal; yields a function to advance it."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._bar: Any = None
+
+    def __enter__(self) -> Callable[[], None]:
+        if not sys.stderr.isatty():
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(TextColumn("Analysing stories"), BarColumn(), MofNCompleteColumn(),
+                             TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+        self._bar.__enter__()
+        task = self._bar.add_task("stories", total=self.total)
+        return lambda: self._bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
 class _status:
     """A spinner on stderr while long work runs, only when stderr is a terminal."""
 
@@ -139,7 +215,7 @@ class _status:
         self.message = message
         self._status: Any = None
 
-    def __enter__(self) -> _status:
+    def __enter__(self) -> "_status":  # noqa: PYI034 - private, never subclassed
         if sys.stderr.isatty():
             from rich.console import Console
 
