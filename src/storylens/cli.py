@@ -215,7 +215,7 @@ class _status:
         self.message = message
         self._status: Any = None
 
-    def __enter__(self) -> "_status":  # noqa: PYI034 - private, never subclassed
+    def __enter__(self) -> _status:  # noqa: PYI034 - private, never subclassed
         if sys.stderr.isatty():
             from rich.console import Console
 
