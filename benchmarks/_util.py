@@ -1,0 +1,40 @@
+"""Helpers shared by the benchmark scripts: paths, progress lines, Markdown tables, output files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def repo_path(relative: str) -> Path:
+    """A default data or output path, resolved against the repository root (never the cwd)."""
+    return (ROOT / relative).resolve()
+
+
+def progress(message: str) -> None:
+    """One progress line on stderr (stdout carries only the results)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def fail(message: str) -> None:
+    """Print ``Error: message`` on stderr and exit with status 1."""
+    print(f"Error: {message}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def md_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A GitHub Markdown table; floats are printed as given (format them before)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as UTF-8 JSON (indented, keys in insertion order)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,329 @@
+"""Article body extraction: storylens against trafilatura on the Zyte/Scrapinghub benchmark.
+
+Data: the article extraction benchmark (github.com/scrapinghub/article-extraction-benchmark), a folder
+holding ``html/<id>.html`` (or ``.html.gz``) and ``ground-truth.json`` ``{id: {articleBody, url}}``.
+
+Systems, all run in one process over the same decoded page text:
+  trafilatura              trafilatura.extract(html): default settings, the way a user calls it
+  trafilatura-nocomments   extract(html, include_comments=False): the benchmark's own runner
+  trafilatura-precision    extract(html, favor_precision=True)
+  trafilatura-recall       extract(html, favor_recall=True)
+  trafilatura-storylens    trafilatura's text with storylens's settings (bare_extraction,
+                           include_comments=False, include_tables=False, with_metadata=True):
+                           exactly what storylens's cleaner receives
+  storylens                storylens.ingest.html.read_html_file(path).text: the cleaned text
+
+Scoring reproduces the benchmark's evaluate.py: text -> tokens (regex \\w+, case kept); tokens ->
+shingles of 4 consecutive tokens (a text shorter than 4 tokens is one shorter shingle); per page
+TP/FP/FN over shingle multisets (min / excess of counts), normalised to sum 1 so every page weighs
+the same; precision = mean over pages with TP+FP > 0, recall = mean over pages with TP+FN > 0 (a page
+where both are empty scores 1), F1 = harmonic mean of the two means (not a mean of per-page F1s);
+± = 1.96 x standard deviation over 1000 bootstrap resamples of pages (fixed seed). The "F1 words"
+column is the same with single tokens (bag of words), the measure quoted in storylens/ingest/html.py.
+
+Pages are split by what storylens did after trafilatura (decided with its own functions
+``clean_text`` and ``clean_extracted``): "cleaner" = the plain-text cleaner's output was kept and
+it changed the token sequence, "cleaner, no change" = kept but token-identical to trafilatura's text,
+"fallback" = the cleaner took too much and the light clean (pattern-matched lines only) was used.
+
+Writes to --out: one ``<system>.json`` per system (``{id: {articleBody}}``, the benchmark's layout),
+``pages.json`` (per page: group and each system's P/R/F1) and ``results.md``; prints the tables.
+
+usage: python benchmarks/bench_extraction.py [DATA_DIR] [--out DIR] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from _util import fail, md_table, progress, repo_path, write_json
+
+DEFAULT_DATA = "../shared/data/article-extraction-benchmark"
+DEFAULT_OUT = "benchmarks/out/extraction"
+SHINGLE = 4  # evaluate.py's ngram_n
+BOOTSTRAP = 1000  # evaluate.py's --n-bootstrap default
+_TOKEN = re.compile(r"\w+")
+
+Scores = tuple[float, float, float]  # normalised TP, FP, FN of one page
+
+# ------------------------------------------------------------------ scoring (evaluate.py's method)
+
+
+def _shingles(text: str, n: int) -> Counter[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i:i + n])
+
+
+def tp_fp_fn(true: str, pred: str, n: int = SHINGLE) -> Scores:
+    """Per-page TP/FP/FN over shingle multisets, normalised to sum 1."""
+    t, p = _shingles(true, n), _shingles(pred, n)
+    tp = sum((t & p).values())
+    fp = sum((p - t).values())
+    fn = sum((t - p).values())
+    s = tp + fp + fn
+    return (tp / s, fp / s, fn / s) if s else (0.0, 0.0, 0.0)
+
+
+def _precision(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return 0.0 if tp == fp == 0 else tp / (tp + fp)
+
+
+def _recall(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return 0.0 if tp == fn == 0 else tp / (tp + fn)
+
+
+def metrics(scores: list[Scores]) -> dict[str, float]:
+    """Mean precision, mean recall and their harmonic mean, as evaluate.py computes them."""
+    ps = [_precision(*s) for s in scores if s[0] + s[1] > 0]
+    rs = [_recall(*s) for s in scores if s[0] + s[2] > 0]
+    p = statistics.mean(ps) if ps else 0.0
+    r = statistics.mean(rs) if rs else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def bootstrap_f1(scores: list[Scores], other: list[Scores] | None = None, n: int = BOOTSTRAP) -> float:
+    """1.96 x stdev of F1 (or of the F1 difference to ``other``, same resampled pages) over resamples."""
+    rng = random.Random(0)
+    values = []
+    for _ in range(n):
+        idx = [rng.randrange(len(scores)) for _ in scores]
+        f1 = metrics([scores[i] for i in idx])["f1"]
+        if other is not None:
+            f1 -= metrics([other[i] for i in idx])["f1"]
+        values.append(f1)
+    return 1.96 * statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+# ------------------------------------------------------------------ systems
+
+
+def read_page(path: Path) -> bytes:
+    """The page's bytes, gunzipped when the file is gzip (by its magic number, whatever its name)."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def trafilatura_system(**options: Any) -> Callable[[Path, str], str]:
+    from trafilatura import extract
+
+    def run(path: Path, html: str) -> str:
+        return extract(html, **options) or ""
+
+    return run
+
+
+def storylens_system(path: Path, html: str) -> str:
+    """What ``storylens extract page.html`` returns as text ('' when it finds no article)."""
+    from storylens.errors import StorylensError
+    from storylens.ingest.html import article_from_html, read_html_file
+
+    try:
+        if path.read_bytes()[:2] == b"\x1f\x8b":  # read_html_file does not gunzip: same path in memory
+            return article_from_html(html, source=str(path), article_id=page_id(path)).text
+        return read_html_file(path).text
+    except StorylensError:
+        return ""
+
+
+def storylens_stages(path: Path, html: str) -> dict[str, str]:
+    """trafilatura's text as storylens extracts it, and which branch of clean_extracted was taken."""
+    from storylens.clean import clean_text
+    from storylens.errors import StorylensError
+    from storylens.ingest.html import _extract, clean_extracted
+
+    try:
+        doc = _extract(html, None, str(path))
+    except StorylensError:
+        doc = None
+    raw = (doc.text or "") if doc is not None else ""
+    if not raw.strip():
+        return {"raw": "", "chosen": "", "group": "no text"}
+    chosen = clean_extracted(raw, doc.title).text
+    if chosen != clean_text(raw, title=doc.title or None).text:
+        group = "fallback"
+    elif _TOKEN.findall(chosen) == _TOKEN.findall(raw):
+        group = "cleaner, no change"
+    else:
+        group = "cleaner"
+    return {"raw": raw, "chosen": chosen, "group": group}
+
+
+def page_id(path: Path) -> str:
+    return path.name.split(".")[0]
+
+
+# ------------------------------------------------------------------ run
+
+
+def load(data: Path, limit: int | None) -> tuple[dict[str, dict[str, Any]], dict[str, Path]]:
+    truth_file, html_dir = data / "ground-truth.json", data / "html"
+    if not truth_file.is_file() or not html_dir.is_dir():
+        fail(f"{data}: expected ground-truth.json and html/ (the article extraction benchmark)")
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    pages = {page_id(p): p for p in sorted(html_dir.iterdir()) if ".htm" in p.name}
+    missing = sorted(set(truth) - set(pages))
+    if missing:
+        fail(f"{html_dir}: no page for {len(missing)} ground-truth ids (first: {missing[0]})")
+    ids = sorted(truth)[:limit] if limit else sorted(truth)
+    return {i: truth[i] for i in ids}, {i: pages[i] for i in ids}
+
+
+def run_systems(pages: dict[str, Path]) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, float]]:
+    """Every system's text per page, the storylens group per page, and seconds per system."""
+    from storylens.ingest.html import decode_html
+
+    systems: dict[str, Callable[[Path, str], str]] = {
+        "trafilatura": trafilatura_system(),
+        "trafilatura-nocomments": trafilatura_system(include_comments=False),
+        "trafilatura-precision": trafilatura_system(favor_precision=True),
+        "trafilatura-recall": trafilatura_system(favor_recall=True),
+        "storylens": storylens_system,
+    }
+    out: dict[str, dict[str, str]] = {name: {} for name in [*systems, "trafilatura-storylens"]}
+    seconds = dict.fromkeys(out, 0.0)
+    groups: dict[str, str] = {}
+    mismatches = []
+    first = next(iter(pages.values()))
+    for run in systems.values():  # imports and model loads (language id) stay out of the timings
+        run(first, decode_html(read_page(first)))
+    for k, (pid, path) in enumerate(pages.items(), 1):
+        html = decode_html(read_page(path))
+        for name, run in systems.items():
+            t = time.perf_counter()
+            out[name][pid] = run(path, html)
+            seconds[name] += time.perf_counter() - t
+        t = time.perf_counter()
+        stages = storylens_stages(path, html)
+        seconds["trafilatura-storylens"] += time.perf_counter() - t
+        out["trafilatura-storylens"][pid], groups[pid] = stages["raw"], stages["group"]
+        if stages["chosen"] != out["storylens"][pid]:
+            mismatches.append(pid)
+        if k % 20 == 0 or k == len(pages):
+            progress(f"extracted {k}/{len(pages)} pages")
+    if mismatches:
+        progress(f"warning: the branch check disagrees with storylens's text on {len(mismatches)} pages "
+                 f"(first {mismatches[0]}); their group may be wrong")
+    return out, groups, seconds
+
+
+def score(truth: dict[str, dict[str, Any]], outputs: dict[str, dict[str, str]], n: int) -> dict[str, list[Scores]]:
+    return {name: [tp_fp_fn(truth[i].get("articleBody", ""), texts[i], n) for i in truth]
+            for name, texts in outputs.items()}
+
+
+def _fmt(m: dict[str, float]) -> list[str]:
+    return [f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}"]
+
+
+def overall_table(sc: dict[str, list[Scores]], words: dict[str, list[Scores]], seconds: dict[str, float],
+                  n_pages: int) -> str:
+    rows = []
+    for name, scores in sc.items():
+        m = metrics(scores)
+        rows.append([name, *_fmt(m)[:2], f"{m['f1']:.3f} ± {bootstrap_f1(scores):.3f}",
+                     f"{metrics(words[name])['f1']:.3f}", f"{1000 * seconds[name] / n_pages:.0f}"])
+    return md_table(["system", "precision", "recall", "F1 (4-shingles)", "F1 words", "ms/page"], rows)
+
+
+def diff_table(sc: dict[str, list[Scores]], groups: dict[str, str], ids: list[str]) -> str:
+    rows = []
+    for base in ("trafilatura", "trafilatura-nocomments", "trafilatura-storylens"):
+        for label, keep in [("all pages", None), *[(g, g) for g in sorted(set(groups.values()))]]:
+            idx = [k for k, i in enumerate(ids) if keep is None or groups[i] == keep]
+            a = [sc["storylens"][k] for k in idx]
+            b = [sc[base][k] for k in idx]
+            d = metrics(a)["f1"] - metrics(b)["f1"]
+            ci = bootstrap_f1(a, b) if len(idx) > 1 else 0.0
+            rows.append([f"storylens − {base}", label, len(idx), f"{d:+.3f} ± {ci:.3f}"])
+    return md_table(["comparison", "pages", "n", "F1 difference"], rows)
+
+
+def group_table(sc: dict[str, list[Scores]], groups: dict[str, str], ids: list[str]) -> str:
+    rows = []
+    for g in sorted(set(groups.values())):
+        idx = [k for k, i in enumerate(ids) if groups[i] == g]
+        for name in ("trafilatura", "trafilatura-nocomments", "trafilatura-storylens", "storylens"):
+            rows.append([g, len(idx), name, *_fmt(metrics([sc[name][k] for k in idx]))])
+    return md_table(["storylens branch", "pages", "system", "precision", "recall", "F1"], rows)
+
+
+def verdict(sc: dict[str, list[Scores]], groups: dict[str, str], ids: list[str]) -> str:
+    def f1(name: str, group: str | None = None) -> float:
+        return metrics([sc[name][k] for k, i in enumerate(ids) if group is None or groups[i] == group])["f1"]
+
+    lines = []
+    for base in ("trafilatura", "trafilatura-storylens"):
+        ok_all = f1("storylens") >= f1(base)
+        lines.append(f"- all pages: storylens F1 {f1('storylens'):.3f} vs {base} {f1(base):.3f}: "
+                     f"{'met' if ok_all else 'NOT met'} (not below)")
+        if "cleaner" in groups.values():
+            ok = f1("storylens", "cleaner") >= f1(base, "cleaner")
+            lines.append(f"- pages where the cleaner changed the text: storylens {f1('storylens', 'cleaner'):.3f} "
+                         f"vs {base} {f1(base, 'cleaner'):.3f}: {'met' if ok else 'NOT met'} (at or above)")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(
+        description="Score storylens's HTML extraction against trafilatura on the article extraction "
+                    "benchmark (token-shingle precision/recall/F1, the benchmark's own method).",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1])
+    ap.add_argument("data", nargs="?", type=Path, default=repo_path(DEFAULT_DATA),
+                    help=f"benchmark folder with html/ and ground-truth.json (default: {DEFAULT_DATA})")
+    ap.add_argument("--out", type=Path, default=repo_path(DEFAULT_OUT), help=f"output folder (default: {DEFAULT_OUT})")
+    ap.add_argument("--limit", type=int, default=None, help="score only the first N pages (by id), for a quick check")
+    args = ap.parse_args()
+
+    truth, pages = load(args.data, args.limit)
+    progress(f"{len(pages)} pages from {args.data}")
+    t0 = time.perf_counter()
+    outputs, groups, seconds = run_systems(pages)
+    ids = list(truth)
+    sc, words = score(truth, outputs, SHINGLE), score(truth, outputs, 1)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, texts in outputs.items():
+        write_json(args.out / f"{name}.json", {i: {"articleBody": texts[i]} for i in ids})
+    write_json(args.out / "pages.json", {i: {"group": groups[i], **{
+        name: dict(zip(("precision", "recall", "f1"), (round(x, 4) for x in metrics([sc[name][k]]).values())))
+        for name in sc}} for k, i in enumerate(ids)})
+
+    counts = Counter(groups.values())
+    report = "\n\n".join([
+        f"# Article extraction benchmark ({len(ids)} pages, {args.data.name})",
+        "Scores: the benchmark's evaluate.py method (4-token shingles, per-page normalised TP/FP/FN, "
+        "mean P and mean R, F1 of the means; ± is 1.96 sd over 1000 bootstrap resamples). "
+        "F1 words: the same on single tokens.",
+        overall_table(sc, words, seconds, len(ids)),
+        "## By what storylens did after trafilatura\n\n"
+        + ", ".join(f"{g}: {c} pages" for g, c in sorted(counts.items())),
+        group_table(sc, groups, ids),
+        "## storylens minus the baselines (F1, paired bootstrap ±)",
+        diff_table(sc, groups, ids),
+        "## Target (storylens not below trafilatura; at or above it where the cleaner runs)",
+        verdict(sc, groups, ids),
+        f"Run time {time.perf_counter() - t0:.0f} s.",
+    ]) + "\n"
+    (args.out / "results.md").write_text(report, encoding="utf-8")
+    print(report)
+    progress(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
