@@ -56,8 +56,8 @@ class OnnxEmbedder:
         self.name = name
         self.dim = int(self.session.get_outputs()[0].shape[-1] or 384)
 
-    def _batch(self, texts: list[str]) -> np.ndarray:
-        enc = self.tokenizer.encode_batch(texts)
+    def _hidden(self, enc: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+        """Token states and attention mask of a batch of encodings, padded to its longest."""
         width = max(len(e.ids) for e in enc)
         ids = np.zeros((len(enc), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -67,7 +67,10 @@ class OnnxEmbedder:
         feed: dict[str, Any] = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self.inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
-        hidden = self.session.run(None, feed)[0]
+        return self.session.run(None, feed)[0], mask
+
+    def _batch(self, texts: list[str]) -> np.ndarray:
+        hidden, mask = self._hidden(self.tokenizer.encode_batch(texts))
         m = mask[..., None].astype(np.float32)
         pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
@@ -82,6 +85,54 @@ class OnnxEmbedder:
             idx = order[k : k + BATCH]
             out[idx] = self._batch([texts[i] or " " for i in idx])
         return out
+
+
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+                    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each text's vector, and a vector for each of its character ``spans``, in one pass.
+
+        A span's vector mean-pools the text's token states that fall inside the span, so a clause
+        is read in the context of its sentence and costs nothing beyond the sentence itself. A
+        span with no token inside (cut off by MAX_TOKENS) gets the whole text's vector.
+        """
+        whole = np.zeros((len(texts), self.dim), dtype=np.float32)
+        parts = [np.zeros((len(sp), self.dim), dtype=np.float32) for sp in spans]
+        enc = self.tokenizer.encode_batch([t or " " for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(enc[i].ids))
+        for k in range(0, len(order), BATCH):
+            idx = order[k : k + BATCH]
+            hidden, mask = self._hidden([enc[i] for i in idx])
+            for row, i in enumerate(idx):
+                n = int(mask[row].sum())
+                states = hidden[row, :n]
+                whole[i] = _unit(states.mean(axis=0))
+                offsets = np.array(enc[i].offsets[:n]).reshape(-1, 2)
+                real = offsets[:, 1] > offsets[:, 0]
+                for p, (a, z) in enumerate(spans[i]):
+                    inside = real & (offsets[:, 0] >= a) & (offsets[:, 1] <= z)
+                    parts[i][p] = _unit(states[inside].mean(axis=0)) if inside.any() else whole[i]
+        return whole, parts
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+def embed_spans(embedder: Embedder, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+                ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Vectors of texts and of character spans within them; back ends without token states
+    (anything but OnnxEmbedder) embed each span's text on its own."""
+    method = getattr(embedder, "embed_spans", None)
+    if method is not None:
+        return method(texts, spans)
+    whole = embedder.embed(list(texts))
+    flat = [texts[i][a:z] for i, sp in enumerate(spans) for a, z in sp]
+    vecs = embedder.embed(flat) if flat else np.zeros((0, embedder.dim), dtype=np.float32)
+    parts, k = [], 0
+    for sp in spans:
+        parts.append(vecs[k : k + len(sp)])
+        k += len(sp)
+    return whole, parts
 
 
 def minilm() -> OnnxEmbedder:

@@ -1,4 +1,4 @@
-"""Shared preparation for every analysis: sentences, their parses and their embeddings."""
+"""Shared preparation for every analysis: sentences, their parses, embeddings and candidate pairs."""
 
 from __future__ import annotations
 
@@ -6,11 +6,48 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
-from ..embed import Embedder
+from ..embed import Embedder, embed_spans
 from ..model import Article, Sentence
 from ..nlp import parse_article, sentences_from_docs
-from .units import Unit, split_units, unit_similarity
+from .units import Unit, blend, candidate_pairs, lexical_vectors, split_units
+
+
+class Similarity:
+    """How alike two sentences of a story are: the best centred cosine between their units.
+
+    Sparse: only candidate pairs (different articles, cosine >= units.FLOOR) are stored; any other
+    pair reads as 0.0, and two sentences of one article as -1.0. ``sim[i, j]`` reads one pair;
+    ``pairs(t)`` lists the pairs at or above ``t`` without touching the rest.
+    """
+
+    def __init__(self, n: int, articles: np.ndarray, i: np.ndarray, j: np.ndarray, s: np.ndarray) -> None:
+        self.n = n
+        self._articles = articles
+        lo, hi = np.minimum(i, j), np.maximum(i, j)
+        key = lo.astype(np.int64) * max(1, n) + hi
+        order = np.lexsort((-s, key))  # per sentence pair, the best unit pair first
+        key, s = key[order], s[order]
+        first = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
+        self._i, self._j, self._s = key[first] // max(1, n), key[first] % max(1, n), s[first]
+        m = sparse.coo_matrix((self._s, (self._i, self._j)), shape=(n, n)).tocsr()
+        self._m = (m + m.T).tocsr()
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.n, self.n)
+
+    def __getitem__(self, ij: tuple[int, int]) -> float:
+        i, j = ij
+        if self._articles[i] == self._articles[j]:
+            return -1.0
+        return float(self._m[i, j])
+
+    def pairs(self, threshold: float) -> list[tuple[int, int, float]]:
+        """Sentence pairs (i < j, different articles) scoring at least ``threshold``, in index order."""
+        keep = np.nonzero(self._s >= threshold)[0]
+        return [(int(self._i[k]), int(self._j[k]), float(self._s[k])) for k in keep]
 
 
 @dataclass
@@ -24,6 +61,7 @@ class Prepared:
     units: list[Unit] = field(default_factory=list)
     unit_vectors: np.ndarray | None = None
     _spans: dict[int, Any] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict)
 
     def by_article(self) -> dict[str, list[int]]:
         """Sentence indices of each article, in reading order."""
@@ -43,41 +81,90 @@ class Prepared:
                     break
         return self._spans[i]
 
+    def _centre(self, v: np.ndarray) -> np.ndarray:
+        if len(self.vectors) < 3:
+            return v
+        c = v - self.vectors.mean(axis=0, keepdims=True)
+        return c / np.clip(np.linalg.norm(c, axis=1, keepdims=True), 1e-12, None)
+
     def centred(self) -> np.ndarray:
-        """Vectors with the story's mean removed and re-normalised.
+        """Sentence vectors with the story's mean removed and re-normalised.
 
         Every sentence of a story shares its topic; removing the common direction makes cosine
         measure what two sentences say rather than what the story is about.
         """
-        if len(self.vectors) < 3:
-            return self.vectors
-        v = self.vectors - self.vectors.mean(axis=0, keepdims=True)
-        return v / np.clip(np.linalg.norm(v, axis=1, keepdims=True), 1e-12, None)
+        return self._centre(self.vectors)
 
+    def centred_units(self) -> np.ndarray:
+        """Unit vectors centred on the story's mean sentence vector."""
+        if "cu" not in self._cache:
+            assert self.unit_vectors is not None
+            self._cache["cu"] = self._centre(self.unit_vectors)
+        return self._cache["cu"]
 
-    def similarity(self) -> np.ndarray:
-        """Sentence-by-sentence similarity across articles (-1 within one article).
+    def unit_articles(self) -> np.ndarray:
+        """The article index (position in ``articles``) of each unit."""
+        if "ua" not in self._cache:
+            pos = {a.id: k for k, a in enumerate(self.articles)}
+            self._cache["ua"] = np.array([pos[self.sentences[u.sentence].article] for u in self.units], dtype=np.int64)
+        return self._cache["ua"]
 
-        The larger of the centred whole-sentence cosine and the best centred clause-unit cosine.
-        """
-        assert self.unit_vectors is not None
-        n = len(self.sentences)
-        c = self.centred()
-        sim = np.maximum(c @ c.T, unit_similarity(self.units, self.unit_vectors, n, self.vectors.mean(axis=0)))
-        arts = np.array([s.article for s in self.sentences])
-        sim[arts[:, None] == arts[None, :]] = -1.0
-        return sim
+    def unit_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate unit pairs (i < j, different articles) and their centred cosine."""
+        if "pairs" not in self._cache:
+            self._cache["pairs"] = candidate_pairs(self.centred_units(), self.unit_articles())
+        return self._cache["pairs"]
+
+    def lexical(self) -> sparse.csr_matrix:
+        """Tf-idf rows of each unit's content lemmas (see units.lexical_vectors)."""
+        if "lex" not in self._cache:
+            self._cache["lex"] = lexical_vectors(self._unit_terms(), [u.sentence for u in self.units])
+        return self._cache["lex"]
+
+    def _unit_terms(self) -> list[set[str]]:
+        terms: list[set[str]] = []
+        for u in self.units:
+            span = self.spacy_span(u.sentence)
+            base = self.sentences[u.sentence].start - span.start_char
+            terms.append({t.lemma_.lower() for t in span
+                          if u.start <= base + t.idx and base + t.idx + len(t.text) <= u.end
+                          and not t.is_stop and (t.is_alpha or t.like_num) and len(t.text) > 1})
+        return terms
+
+    def unit_similarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Blended similarity (units.blend) of every unit in ``a`` with every unit in ``b``."""
+        cu, lex = self.centred_units(), self.lexical()
+        return blend(cu[a] @ cu[b].T, (lex[a] @ lex[b].T).toarray())
+
+    def pair_similarity(self, i: np.ndarray, j: np.ndarray, cos: np.ndarray) -> np.ndarray:
+        """Blended similarity of unit pairs (i[k], j[k]) whose centred cosine is ``cos``."""
+        lex = self.lexical()
+        overlap = np.asarray(lex[i].multiply(lex[j]).sum(axis=1)).ravel()
+        return blend(cos, overlap)
+
+    def similarity(self) -> Similarity:
+        """Sentence-by-sentence similarity across articles (see Similarity)."""
+        if "sim" not in self._cache:
+            i, j, s = self.unit_pairs()
+            owner = np.array([u.sentence for u in self.units], dtype=np.int64)
+            arts = np.array([s.article for s in self.sentences])
+            self._cache["sim"] = Similarity(len(self.sentences), arts, owner[i], owner[j], s)
+        return self._cache["sim"]
 
 
 def prepare(articles: list[Article], embedder: Embedder) -> Prepared:
-    """Split, parse and embed every article of the story (each sentence and clause unit once)."""
+    """Split, parse and embed every article of the story (one model pass per sentence)."""
     docs: dict[str, list[tuple[int, Any]]] = {}
     sentences: list[Sentence] = []
     for a in articles:
         docs[a.id] = parse_article(a)
         sentences.extend(sentences_from_docs(a.id, docs[a.id]))
     units = split_units(sentences)
-    unit_vectors = embedder.embed([u.text for u in units])
-    whole = [k for k, u in enumerate(units) if u.start == sentences[u.sentence].start and u.end == sentences[u.sentence].end]
-    vectors = unit_vectors[whole] if sentences else np.zeros((0, 384), dtype=np.float32)
+    spans: list[list[tuple[int, int]]] = [[] for _ in sentences]
+    for u in units:
+        s = sentences[u.sentence]
+        spans[u.sentence].append((u.start - s.start, u.end - s.start))
+    vectors, parts = embed_spans(embedder, [s.text for s in sentences], spans)
+    dim = vectors.shape[1] if len(vectors) else 384
+    unit_vectors = np.concatenate(parts) if parts else np.zeros((0, dim), dtype=np.float32)
     return Prepared(articles, sentences, vectors, docs, units, unit_vectors)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-import numpy as np
-
 from ..model import Article, Reuse, Span
-from .prepare import Prepared
+from .prepare import Prepared, Similarity
 
 _TOKEN = re.compile(r"\w+")
 # Eight shared words in a row is beyond chance phrasing in news text (the copy-detection literature
@@ -58,16 +56,30 @@ def _fold(text: str) -> str:
     return " ".join(_TOKEN.findall(text.casefold()))
 
 
-def find_reuse(prep: Prepared, sim: np.ndarray) -> list[Reuse]:
+def _sharing_pairs(arts: list[Article]) -> set[tuple[int, int]]:
+    """Article pairs (x < y) sharing at least one run of MIN_RUN words: one pass over all text,
+    so only pairs that can hold a verbatim passage are compared."""
+    holders: dict[int, set[int]] = {}
+    for x, a in enumerate(arts):
+        words = [t[0] for t in _tokens(a.text)]
+        for k in range(len(words) - MIN_RUN + 1):
+            holders.setdefault(hash(tuple(words[k : k + MIN_RUN])), set()).add(x)
+    pairs: set[tuple[int, int]] = set()
+    for owners in holders.values():
+        if len(owners) > 1:
+            ids = sorted(owners)
+            pairs.update((p, q) for n, p in enumerate(ids) for q in ids[n + 1 :])
+    return pairs
+
+
+def find_reuse(prep: Prepared, sim: Similarity) -> list[Reuse]:
     """Verbatim runs between every pair of articles, then near-copies among aligned sentences."""
     found: list[Reuse] = []
     arts = prep.articles
-    for x in range(len(arts)):
-        for y in range(x + 1, len(arts)):
-            found.extend(verbatim(arts[x], arts[y]))
+    for x, y in sorted(_sharing_pairs(arts)):
+        found.extend(verbatim(arts[x], arts[y]))
     covered = {(r.a.article, r.a.start) for r in found}
-    ii, jj = np.where(np.triu(sim, 1) >= ALIGNED)
-    for i, j in zip(ii.tolist(), jj.tolist()):
+    for i, j, _ in sim.pairs(ALIGNED):
         si, sj = prep.sentences[i], prep.sentences[j]
         ratio = SequenceMatcher(None, _fold(si.text), _fold(sj.text), autojunk=False).ratio()
         if ratio >= NEAR and (si.article, si.start) not in covered:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
 from ..model import Event
-from .prepare import Prepared
+from .prepare import Prepared, Similarity
 
 MONTHS = {m: i + 1 for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                            "september", "october", "november", "december"])}
@@ -36,7 +34,7 @@ def _year_of(published: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def build_timeline(prep: Prepared, sim: np.ndarray) -> list[Event]:
+def build_timeline(prep: Prepared, sim: Similarity) -> list[Event]:
     """Events sorted by date; the same event told by several outlets is one entry with all sources."""
     hints = {a.id: _year_of(a.published) for a in prep.articles}
     events: list[tuple[str, list[int]]] = []
