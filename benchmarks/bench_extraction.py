@@ -306,9 +306,9 @@ def main() -> int:
     counts = Counter(groups.values())
     report = "\n\n".join([
         f"# Article extraction benchmark ({len(ids)} pages, {args.data.name})",
-        "Scores: the benchmark's evaluate.py method (4-token shingles, per-page normalised TP/FP/FN, "
-        "mean P and mean R, F1 of the means; ± is 1.96 sd over 1000 bootstrap resamples). "
-        "F1 words: the same on single tokens.",
+        ("Scores: the benchmark's evaluate.py method (4-token shingles, per-page normalised TP/FP/FN, "
+         "mean P and mean R, F1 of the means; ± is 1.96 sd over 1000 bootstrap resamples). "
+         "F1 words: the same on single tokens."),
         overall_table(sc, words, seconds, len(ids)),
         "## By what storylens did after trafilatura\n\n"
         + ", ".join(f"{g}: {c} pages" for g, c in sorted(counts.items())),

@@ -14,24 +14,28 @@ Stories (deterministic, rebuilt on every run into --out/stories/):
   text = the raw document. NeuS/AllSides files ({id, articles:[{title,text}]}) are read the same way,
   keeping their titles.
 
-Measured per size, medians of --runs runs:
+Measured per size, medians of --runs runs (fewer when another run would take a mode past --budget
+seconds for that size; at least one; the table gives the runs made):
   cold  a new `storylens analyze STORY.jsonl --format json -o FILE` process per run: wall time and
         its peak RSS (os.wait4 rusage of that child alone); includes start-up, model loading, reading
         and cleaning the JSONL.
   warm  one child process per size: reads the warm-up story and the story (storylens.ingest.
         read_inputs), calls storylens.api.analyze(articles=warm-up) once to load every model, then
         times storylens.api.analyze(articles=story) --runs times. Peak RSS is that child's maximum
-        (warm-up included). The embedder's embed() is wrapped to count the texts embedded inside
-        analyze and the time spent in it.
-  raw   the embedding model alone on exactly the texts analyze embedded (one embed() call over all
-        of them): the throughput floor nothing in analyze can beat.
-  sentences / units: prepare()'s sentences and clause units, counted with a stub embedder.
+        (warm-up included). The embedder's model entry points (embed(), and embed_spans() when the
+        back end has it) are wrapped on the instance to collect the texts the model runs on inside
+        analyze ("texts embedded") and the time spent in those calls ("embed share").
+  raw   embed() of the embedder alone on exactly those texts, in one call: the throughput floor
+        nothing in analyze can beat.
+  sentences / units: prepare()'s sentences and clause units, counted with a stub embedder. Units
+        are embedded texts when the back end lacks embed_spans (each clause is its own model input);
+        with embed_spans only sentences go through the model and units are pooled from them.
 
 Writes to --out: stories/*.jsonl, brief-<N>.json (the cold run's output), timings.json (every
 measurement), results.md; prints the table. --profile N adds profile-<N>.txt (cProfile of one warm
 analyze on the size-N story, top functions by cumulative time).
 
-usage: python benchmarks/bench_speed.py [DATA] [--sizes 3,10,30,100] [--runs 3] [--out DIR]
+usage: python benchmarks/bench_speed.py [DATA] [--sizes 3,10,30,100] [--runs 3] [--budget 600] [--out DIR]
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from _util import fail, md_table, progress, repo_path, write_json
 DEFAULT_DATA = "../shared/data/multi-news-val/validation.jsonl"
 DEFAULT_OUT = "benchmarks/out/speed"
 WARMUP_ARTICLES = 3
+NO_COLD: dict[str, list[float]] = {"seconds": [], "cpu_s": [], "peak_mb": []}
 
 # ------------------------------------------------------------------ stories
 
@@ -105,29 +110,35 @@ def cli_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "storylens.cli"]
 
 
-def run_child(cmd: list[str], log: Path) -> tuple[float, float, int]:
-    """Run ``cmd`` to the end: (wall seconds, peak RSS MB of that process, exit status)."""
+def run_child(cmd: list[str], log: Path) -> tuple[float, float, float, int]:
+    """Run ``cmd`` to the end: (wall s, CPU s (user + system), peak RSS MB of that process, exit status)."""
     with log.open("wb") as err:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
 
 
-def cold(story: Path, runs: int, out: Path) -> dict[str, Any]:
-    times, peaks = [], []
+def enough(times: list[float], runs: int, budget: float) -> bool:
+    """Stop after ``runs`` runs, or earlier when one more run like the last would pass ``budget`` s."""
+    return len(times) >= runs or (bool(times) and sum(times) + times[-1] > budget)
+
+
+def cold(story: Path, runs: int, budget: float, out: Path) -> dict[str, Any]:
+    times, cpus, peaks = [], [], []
     brief = out / f"brief-{story.stem.removeprefix('story-')}.json"
-    for r in range(runs):
+    while not enough(times, runs, budget):
         log = out / "cold.log"
-        wall, peak, status = run_child([*cli_command(), "analyze", str(story), "--format", "json", "-o", str(brief)], log)
+        wall, cpu, peak, status = run_child([*cli_command(), "analyze", str(story), "--format", "json", "-o", str(brief)], log)
         if status != 0:
             fail(f"storylens analyze {story} exited {status}: {log.read_text(errors='replace')[-600:]}")
         times.append(wall)
+        cpus.append(cpu)
         peaks.append(peak)
-        progress(f"  cold run {r + 1}/{runs}: {wall:.1f} s, {peak:.0f} MB")
-    return {"seconds": times, "peak_mb": peaks}
+        progress(f"  cold run {len(times)}/{runs}: {wall:.1f} s (CPU {cpu:.1f} s), {peak:.0f} MB")
+    return {"seconds": times, "cpu_s": cpus, "peak_mb": peaks}
 
 
 # ------------------------------------------------------------------ warm: a worker child per size
@@ -139,18 +150,36 @@ def _rss_mb() -> float:
 
 
 class _Recorder:
-    """Wraps an embedder's embed(): texts passed in and seconds spent, per analyze call."""
+    """Wraps the embedder's model entry points (``embed`` and, when present, ``embed_spans``) on the
+    instance: the texts the model was run on and the seconds spent inside, since the last reset."""
 
-    def __init__(self, embed: Any) -> None:
-        self.inner, self.texts, self.seconds = embed, [], 0.0
+    METHODS = ("embed", "embed_spans")
 
-    def __call__(self, texts: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return self.inner(texts)
-        finally:
-            self.seconds += time.perf_counter() - t
-            self.texts.extend(texts)
+    def __init__(self, embedder: Any) -> None:
+        self.embedder = embedder
+        self.originals = {m: getattr(embedder, m) for m in self.METHODS if callable(getattr(embedder, m, None))}
+        self.texts: list[str] = []
+        self.seconds = 0.0
+        self.depth = 0
+        for name, method in self.originals.items():
+            setattr(embedder, name, self._wrap(method))
+
+    def _wrap(self, method: Any) -> Any:
+        def timed(texts: Any, *rest: Any, **kw: Any) -> Any:
+            self.depth += 1  # embed_spans may call embed: count the outer call only
+            t = time.perf_counter()
+            try:
+                return method(texts, *rest, **kw)
+            finally:
+                self.depth -= 1
+                if self.depth == 0:
+                    self.seconds += time.perf_counter() - t
+                    self.texts.extend(texts)
+
+        return timed
+
+    def raw_embed(self, texts: list[str]) -> Any:
+        return self.originals["embed"](texts)
 
     def reset(self) -> None:
         self.texts, self.seconds = [], 0.0
@@ -171,12 +200,12 @@ def count_units(articles: list[Any]) -> tuple[int | None, int | None]:
 
         prep = prepare(articles, Stub())
         return len(prep.sentences), len(prep.units)
-    except Exception as exc:  # prepare() is being changed by others: report, do not stop the timing
+    except (ImportError, AttributeError, TypeError, ValueError) as exc:  # prepare() may change: report it
         progress(f"  could not count sentences with prepare(): {type(exc).__name__}: {exc}")
         return None, None
 
 
-def worker(story: Path, warmup: Path, runs: int, profile: Path | None) -> dict[str, Any]:
+def worker(story: Path, warmup: Path, runs: int, budget: float, profile: Path | None) -> dict[str, Any]:
     """Warm timings of one story, in this (fresh) process; printed as JSON by --worker."""
     import storylens.api
     from storylens.config import load_settings
@@ -194,28 +223,28 @@ def worker(story: Path, warmup: Path, runs: int, profile: Path | None) -> dict[s
     warmup_s = time.perf_counter() - t
     base_mb = _rss_mb()
     embedder = get_embedder(load_settings().embedder)
-    rec = _Recorder(embedder.embed)
-    embedder.embed = rec  # type: ignore[method-assign]
-    times, embed_s, embedded = [], [], []
-    for _ in range(runs):
+    rec = _Recorder(embedder)
+    times, cpus, embed_s, embedded = [], [], [], []
+    while not enough(times, runs, budget):
         rec.reset()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         storylens.api.analyze(articles=articles)
         times.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
         embed_s.append(rec.seconds)
         embedded.append(len(rec.texts))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     texts = list(rec.texts)
     raw = []
-    for _ in range(runs):
+    for _ in times:  # as many runs as analyze had
         t = time.perf_counter()
-        rec.inner(texts)
+        rec.raw_embed(texts)
         raw.append(time.perf_counter() - t)
     if profile is not None:
         write_profile(lambda: storylens.api.analyze(articles=articles), profile)
     sentences, units = count_units(articles)
     return {"articles": len(articles), "sentences": sentences, "units": units, "ingest_s": ingest_s,
-            "warmup_s": warmup_s, "seconds": times, "embed_in_analyze_s": embed_s, "texts_embedded": embedded,
+            "warmup_s": warmup_s, "seconds": times, "cpu_s": cpus, "embed_in_analyze_s": embed_s, "texts_embedded": embedded,
             "raw_embed_s": raw, "rss_after_warmup_mb": base_mb, "peak_mb": peak_mb}
 
 
@@ -231,20 +260,21 @@ def write_profile(call: Any, path: Path) -> None:
     path.write_text(buf.getvalue(), encoding="utf-8")
 
 
-def warm(story: Path, warmup: Path, runs: int, out: Path, profile: bool) -> dict[str, Any]:
+def warm(story: Path, warmup: Path, runs: int, budget: float, out: Path, profile: bool) -> dict[str, Any]:
     n = story.stem.removeprefix("story-")
     result, log = out / f"warm-{n}.json", out / "warm.log"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(story), "--warmup", str(warmup),
-           "--runs", str(runs), "--worker-out", str(result)]
+           "--runs", str(runs), "--budget", str(budget), "--worker-out", str(result)]
     if profile:
         cmd += ["--profile-out", str(out / f"profile-{n}.txt")]
-    wall, child_peak, status = run_child(cmd, log)
+    wall, _, child_peak, status = run_child(cmd, log)
     if status != 0:
         fail(f"warm worker on {story} exited {status}: {log.read_text(errors='replace')[-600:]}")
     data = json.loads(result.read_text(encoding="utf-8"))
     result.unlink()
     data["peak_mb"] = max(data["peak_mb"], child_peak)
-    progress(f"  warm: {', '.join(f'{s:.1f}' for s in data['seconds'])} s, {data['peak_mb']:.0f} MB "
+    progress(f"  warm: {', '.join(f'{s:.1f}' for s in data['seconds'])} s "
+             f"(CPU {', '.join(f'{s:.1f}' for s in data['cpu_s'])} s), {data['peak_mb']:.0f} MB "
              f"({wall:.0f} s in all)")
     return data
 
@@ -266,32 +296,36 @@ def table(results: dict[int, dict[str, Any]]) -> str:
         if prev and sents and prev[0] and sents != prev[0]:
             growth = f"{math.log(warm_s / prev[1]) / math.log(sents / prev[0]):.2f}"
         rows.append([
-            size, w["articles"], w["sentences"], w["units"], int(texts),
-            f"{_med(c['seconds']):.1f}", f"{max(c['peak_mb']):.0f}",
-            f"{warm_s:.2f}", f"{w['peak_mb']:.0f}",
+            size, w["articles"], f"{len(c['seconds'])}/{len(w['seconds'])}", w["sentences"], w["units"], int(texts),
+            *([f"{_med(c['seconds']):.1f}", f"{_med(c['cpu_s']):.1f}", f"{max(c['peak_mb']):.0f}"]
+              if c["seconds"] else ["–"] * 3),
+            f"{warm_s:.2f}", f"{_med(w['cpu_s']):.2f}", f"{w['peak_mb']:.0f}",
             f"{texts / warm_s:.0f}", f"{texts / _med(w['raw_embed_s']):.0f}",
             f"{100 * _med(w['embed_in_analyze_s']) / warm_s:.0f}%",
-            f"{1000 * warm_s / sents:.1f}" if sents else "–",
-            f"{1000 * _med(c['seconds']) / sents:.1f}" if sents else "–", growth])
+            f"{1000 * warm_s / sents:.1f}" if sents else "–", growth])
         prev = (sents, warm_s)
-    return md_table(["size", "articles", "sentences", "units", "texts embedded", "cold median s",
-                     "cold peak MB", "warm median s", "warm peak MB", "analyze texts/s",
-                     "raw embedder texts/s", "embed share of warm", "warm ms/sentence",
-                     "cold ms/sentence", "growth exponent"], rows)
+    return md_table(["size", "articles", "runs cold/warm", "sentences", "units", "texts embedded", "cold median s", "cold CPU s",
+                     "cold peak MB", "warm median s", "warm CPU s", "warm peak MB", "analyze texts/s",
+                     "raw embedder texts/s", "embed share of warm", "warm ms/sentence", "growth exponent"], rows)
 
 
-def report(results: dict[int, dict[str, Any]], args: argparse.Namespace, elapsed: float) -> str:
+def report(results: dict[int, dict[str, Any]], args: argparse.Namespace, elapsed: float,
+           load: tuple[list[float], list[float]]) -> str:
     return "\n\n".join([
-        f"# analyze speed ({args.data.name}, {args.runs} runs per size, {os.cpu_count()} CPUs)",
+        f"# analyze speed ({args.data.name}, up to {args.runs} runs per size and mode, {os.cpu_count()} CPUs)",
         table(results),
-        "cold = new `storylens analyze FILE.jsonl --format json -o FILE` process (start-up, model loading, "
-        "reading and cleaning included); warm = `storylens.api.analyze(articles=...)` after one warm-up "
-        "call on another story; peak MB = peak RSS of that process (cold: max over runs). "
-        "analyze texts/s = texts embedded / warm median s; raw embedder texts/s = the embedder alone "
-        "on the same texts; embed share = time inside embed() / warm time. "
-        "growth exponent = log(warm time ratio) / log(sentence ratio) against the previous size "
-        "(1 linear, 2 quadratic).",
-        f"Total run time {elapsed:.0f} s.",
+        ("cold = new `storylens analyze FILE.jsonl --format json -o FILE` process (start-up, model loading, "
+         "reading and cleaning included); warm = `storylens.api.analyze(articles=...)` after one warm-up "
+         "call on another story (reading and cleaning not included); s = median wall seconds, CPU s = median "
+         "user + system CPU seconds of the process (all threads; less sensitive to other load on the machine "
+         "than wall time); peak MB = peak RSS of that process (cold: max over runs). "
+         "analyze texts/s = texts embedded / warm median s; raw embedder texts/s = the embedder alone "
+         "on the same texts; embed share = time inside embed() / warm time. "
+         "growth exponent = log(warm time ratio) / log(sentence ratio) against the previous size "
+         "(1 linear, 2 quadratic)."),
+        (f"Load average (1, 5, 15 min) at start {', '.join(f'{x:.1f}' for x in load[0])}, at end "
+         f"{', '.join(f'{x:.1f}' for x in load[1])}: wall times are only comparable between runs made under "
+         f"similar load. Total run time {elapsed:.0f} s."),
     ]) + "\n"
 
 
@@ -317,6 +351,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs per size and mode; medians are reported (default: 3)")
     ap.add_argument("--min-words", type=int, default=300, help="shortest document kept (default: 300)")
     ap.add_argument("--max-words", type=int, default=1000, help="longest document kept (default: 1000)")
+    ap.add_argument("--budget", type=float, default=600,
+                    help="seconds per size and mode after which no further run starts (default: 600)")
     ap.add_argument("--no-cold", action="store_true", help="skip the cold (new process) runs")
     ap.add_argument("--profile", type=int, action="append", default=[], metavar="N",
                     help="also write a cProfile of one warm analyze of the size-N story (repeatable)")
@@ -330,12 +366,13 @@ def main() -> int:
         ap.error("--runs must be at least 1")
 
     if args.worker:
-        write_json(args.worker_out, worker(args.worker, args.warmup, args.runs, args.profile_out))
+        write_json(args.worker_out, worker(args.worker, args.warmup, args.runs, args.budget,
+                                                 args.profile_out))
         return 0
 
     if not args.data.is_file():
         fail(f"{args.data}: no such file (give the Multi-News or NeuS JSONL as DATA)")
-    t0 = time.perf_counter()
+    t0, load0 = time.perf_counter(), list(os.getloadavg())
     args.out.mkdir(parents=True, exist_ok=True)
     pool = article_pool(args.data, args.min_words, args.max_words)
     stories, warmup = write_stories(pool, args.sizes, args.out / "stories")
@@ -343,10 +380,11 @@ def main() -> int:
     results: dict[int, dict[str, Any]] = {}
     for size, story in stories.items():
         progress(f"size {size}:")
-        c = cold(story, args.runs, args.out) if not args.no_cold else {"seconds": [math.nan], "peak_mb": [math.nan]}
-        results[size] = {"cold": c, "warm": warm(story, warmup, args.runs, args.out, size in args.profile)}
+        c = cold(story, args.runs, args.budget, args.out) if not args.no_cold else NO_COLD
+        w = warm(story, warmup, args.runs, args.budget, args.out, size in args.profile)
+        results[size] = {"cold": c, "warm": w}
         write_json(args.out / "timings.json", results)
-    text = report(results, args, time.perf_counter() - t0)
+    text = report(results, args, time.perf_counter() - t0, (load0, list(os.getloadavg())))
     (args.out / "results.md").write_text(text, encoding="utf-8")
     print(text)
     return 0
