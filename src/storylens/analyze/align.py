@@ -83,12 +83,9 @@ def _groups(prep: Prepared) -> list[list[int]]:
     return list(members.values())
 
 
-def _refine(prep: Prepared, group: list[int]) -> list[int]:
+def _refine(prep: Prepared, group: list[int], by_sentence: dict[int, list[int]]) -> list[int]:
     """Swap each member for the unit of its sentence (whole, clause or window) that agrees best
     with the other members, so a claim's span is the stretch that carries the shared fact."""
-    by_sentence: dict[int, list[int]] = {}
-    for k, unit in enumerate(prep.units):
-        by_sentence.setdefault(unit.sentence, []).append(k)
     group = list(group)
     for pos, u in enumerate(group):
         others = np.array([x for x in group if x != u])
@@ -120,7 +117,10 @@ def _span(prep: Prepared, u: int) -> Span:
 
 def _accept(prep: Prepared) -> list[tuple[list[int], float]]:
     """Groups best first, each trimmed of members that repeat a clause an accepted group holds."""
-    scored = [(g, _coherence(prep, g)) for g in (_refine(prep, g) for g in _groups(prep))]
+    by_sentence: dict[int, list[int]] = {}
+    for k, unit in enumerate(prep.units):
+        by_sentence.setdefault(unit.sentence, []).append(k)
+    scored = [(g, _coherence(prep, g)) for g in (_refine(prep, g, by_sentence) for g in _groups(prep))]
     scored.sort(key=lambda x: (-len(x[0]), -round(x[1], 2), min(x[0])))
     taken: dict[str, list[tuple[int, int]]] = {}
     accepted: list[tuple[list[int], float]] = []
