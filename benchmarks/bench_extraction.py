@@ -27,7 +27,8 @@ it changed the token sequence, "cleaner, no change" = kept but token-identical t
 "fallback" = the cleaner took too much and the light clean (pattern-matched lines only) was used.
 
 Writes to --out: one ``<system>.json`` per system (``{id: {articleBody}}``, the benchmark's layout),
-``pages.json`` (per page: group and each system's P/R/F1) and ``results.md``; prints the tables.
+``pages.json`` (per page: group and each system's P/R/F1) and ``results.md``; prints the tables,
+including which of the cleaner's removals (by reason) took text that the gold body keeps.
 
 usage: python benchmarks/bench_extraction.py [DATA_DIR] [--out DIR] [--limit N]
 """
@@ -140,7 +141,7 @@ def storylens_system(path: Path, html: str) -> str:
         return ""
 
 
-def storylens_stages(path: Path, html: str) -> dict[str, str]:
+def storylens_stages(path: Path, html: str) -> dict[str, Any]:
     """trafilatura's text as storylens extracts it, and which branch of clean_extracted was taken."""
     from storylens.clean import clean_text
     from storylens.errors import StorylensError
@@ -152,15 +153,16 @@ def storylens_stages(path: Path, html: str) -> dict[str, str]:
         doc = None
     raw = (doc.text or "") if doc is not None else ""
     if not raw.strip():
-        return {"raw": "", "chosen": "", "group": "no text"}
-    chosen = clean_extracted(raw, doc.title).text
+        return {"raw": "", "chosen": "", "group": "no text", "removed": []}
+    cleaned = clean_extracted(raw, doc.title)
+    chosen = cleaned.text
     if chosen != clean_text(raw, title=doc.title or None).text:
         group = "fallback"
     elif _TOKEN.findall(chosen) == _TOKEN.findall(raw):
         group = "cleaner, no change"
     else:
         group = "cleaner"
-    return {"raw": raw, "chosen": chosen, "group": group}
+    return {"raw": raw, "chosen": chosen, "group": group, "removed": cleaned.removed}
 
 
 def page_id(path: Path) -> str:
@@ -183,8 +185,11 @@ def load(data: Path, limit: int | None) -> tuple[dict[str, dict[str, Any]], dict
     return {i: truth[i] for i in ids}, {i: pages[i] for i in ids}
 
 
-def run_systems(pages: dict[str, Path]) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, float]]:
-    """Every system's text per page, the storylens group per page, and seconds per system."""
+Run = tuple[dict[str, dict[str, str]], dict[str, str], dict[str, list[dict[str, str]]], dict[str, float]]
+
+
+def run_systems(pages: dict[str, Path]) -> Run:
+    """Every system's text per page, the storylens group and removed lines per page, seconds per system."""
     from storylens.ingest.html import decode_html
 
     systems: dict[str, Callable[[Path, str], str]] = {
@@ -197,6 +202,7 @@ def run_systems(pages: dict[str, Path]) -> tuple[dict[str, dict[str, str]], dict
     out: dict[str, dict[str, str]] = {name: {} for name in [*systems, "trafilatura-storylens"]}
     seconds = dict.fromkeys(out, 0.0)
     groups: dict[str, str] = {}
+    removed: dict[str, list[dict[str, str]]] = {}
     mismatches = []
     first = next(iter(pages.values()))
     for run in systems.values():  # imports and model loads (language id) stay out of the timings
@@ -211,6 +217,7 @@ def run_systems(pages: dict[str, Path]) -> tuple[dict[str, dict[str, str]], dict
         stages = storylens_stages(path, html)
         seconds["trafilatura-storylens"] += time.perf_counter() - t
         out["trafilatura-storylens"][pid], groups[pid] = stages["raw"], stages["group"]
+        removed[pid] = stages["removed"]
         if stages["chosen"] != out["storylens"][pid]:
             mismatches.append(pid)
         if k % 20 == 0 or k == len(pages):
@@ -218,7 +225,7 @@ def run_systems(pages: dict[str, Path]) -> tuple[dict[str, dict[str, str]], dict
     if mismatches:
         progress(f"warning: the branch check disagrees with storylens's text on {len(mismatches)} pages "
                  f"(first {mismatches[0]}); their group may be wrong")
-    return out, groups, seconds
+    return out, groups, removed, seconds
 
 
 def score(truth: dict[str, dict[str, Any]], outputs: dict[str, dict[str, str]], n: int) -> dict[str, list[Scores]]:
@@ -262,6 +269,24 @@ def group_table(sc: dict[str, list[Scores]], groups: dict[str, str], ids: list[s
     return md_table(["storylens branch", "pages", "system", "precision", "recall", "F1"], rows)
 
 
+def removal_table(removed: dict[str, list[dict[str, str]]], truth: dict[str, dict[str, Any]]) -> str:
+    """Per cleaner reason: lines and words removed, and how many of them were in the gold body."""
+    stats: dict[str, list[int]] = {}
+    for pid, lines in removed.items():
+        gold = " " + " ".join(_TOKEN.findall(truth[pid].get("articleBody") or "")) + " "
+        for item in lines:
+            tokens = _TOKEN.findall(item.get("line", ""))
+            hit = bool(tokens) and f" {' '.join(tokens)} " in gold
+            row = stats.setdefault(item.get("reason", "?"), [0, 0, 0, 0])
+            row[0] += 1
+            row[1] += hit
+            row[2] += len(tokens)
+            row[3] += len(tokens) * hit
+    rows = [[reason, n, hit, words, hit_words, f"{1 - hit_words / words:.2f}" if words else "–"]
+            for reason, (n, hit, words, hit_words) in sorted(stats.items(), key=lambda kv: -kv[1][3])]
+    return md_table(["reason", "lines", "lines in gold", "words", "words in gold", "boilerplate share"], rows)
+
+
 def verdict(sc: dict[str, list[Scores]], groups: dict[str, str], ids: list[str]) -> str:
     def f1(name: str, group: str | None = None) -> float:
         return metrics([sc[name][k] for k, i in enumerate(ids) if group is None or groups[i] == group])["f1"]
@@ -292,7 +317,7 @@ def main() -> int:
     truth, pages = load(args.data, args.limit)
     progress(f"{len(pages)} pages from {args.data}")
     t0 = time.perf_counter()
-    outputs, groups, seconds = run_systems(pages)
+    outputs, groups, removed, seconds = run_systems(pages)
     ids = list(truth)
     sc, words = score(truth, outputs, SHINGLE), score(truth, outputs, 1)
 
@@ -315,6 +340,11 @@ def main() -> int:
         group_table(sc, groups, ids),
         "## storylens minus the baselines (F1, paired bootstrap ±)",
         diff_table(sc, groups, ids),
+        "## Lines storylens's cleaner removed, by reason",
+        ("A removed line is 'in gold' when its token sequence occurs in the page's gold article body "
+         "(so removing it cost recall; a very short line can match by chance); boilerplate share = the share "
+         "of removed words not in the gold body."),
+        removal_table(removed, truth),
         "## Target (storylens not below trafilatura; at or above it where the cleaner runs)",
         verdict(sc, groups, ids),
         f"Run time {time.perf_counter() - t0:.0f} s.",
