@@ -44,6 +44,9 @@ _EDGE = re.compile(r"^[\s,;:–—-]+|[\s,;:–—-]+$")
 def _links(prep: Prepared) -> list[tuple[float, int, int]]:
     """(score, unit, unit) for each unit's best partner in each other article, strongest first."""
     i, j, cos = prep.unit_pairs()
+    fact = prep.unit_has_fact()
+    ok = fact[i] & fact[j]
+    i, j, cos = i[ok], j[ok], cos[ok]
     if not len(i):
         return []
     score = prep.pair_similarity(i, j, cos)
@@ -89,7 +92,7 @@ def _refine(prep: Prepared, group: list[int], by_sentence: dict[int, list[int]])
     group = list(group)
     for pos, u in enumerate(group):
         others = np.array([x for x in group if x != u])
-        options = np.array(by_sentence[prep.units[u].sentence])
+        options = np.array([k for k in by_sentence[prep.units[u].sentence] if prep.unit_has_fact()[k]])
         means = prep.unit_similarity(options, others).mean(axis=1)
         current = float(means[list(options).index(u)])
         best = max(range(len(options)), key=lambda k: (round(float(means[k]), 3), -len(prep.units[options[k]].text)))
@@ -115,8 +118,25 @@ def _span(prep: Prepared, u: int) -> Span:
     return Span(prep.sentences[unit.sentence].article, unit.start, unit.end, unit.text)
 
 
+def _contained(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return max(0, inter) / max(1, min(a[1] - a[0], b[1] - b[0]))
+
+
+def _repeats(prep: Prepared, group: list[int], accepted: list[tuple[list[int], float]]) -> bool:
+    """Does the group restate an accepted claim: in most of its articles, one span inside the other?"""
+    spans = {prep.unit_articles()[u]: (prep.units[u].start, prep.units[u].end) for u in group}
+    for other, _ in accepted:
+        theirs = {prep.unit_articles()[u]: (prep.units[u].start, prep.units[u].end) for u in other}
+        inside = sum(_contained(spans[a], theirs[a]) >= OVERLAP for a in spans if a in theirs)
+        if inside == len(spans):
+            return True
+    return False
+
+
 def _accept(prep: Prepared) -> list[tuple[list[int], float]]:
-    """Groups best first, each trimmed of members that repeat a clause an accepted group holds."""
+    """Groups best first; one restating an accepted claim is dropped, and members that repeat a
+    clause an accepted claim holds are trimmed."""
     by_sentence: dict[int, list[int]] = {}
     for k, unit in enumerate(prep.units):
         by_sentence.setdefault(unit.sentence, []).append(k)
@@ -125,6 +145,8 @@ def _accept(prep: Prepared) -> list[tuple[list[int], float]]:
     taken: dict[str, list[tuple[int, int]]] = {}
     accepted: list[tuple[list[int], float]] = []
     for group, score in scored:
+        if _repeats(prep, group, accepted):
+            continue
         keep = []
         for u in group:
             unit = prep.units[u]

@@ -11,7 +11,7 @@ from scipy import sparse
 from ..embed import Embedder, embed_spans
 from ..model import Article, Sentence
 from ..nlp import parse_article, sentences_from_docs
-from .units import Unit, blend, candidate_pairs, lexical_vectors, split_units
+from .units import Unit, blend, candidate_pairs, lexical_vectors, split_units, states_fact
 
 
 class Similarity:
@@ -118,18 +118,28 @@ class Prepared:
     def lexical(self) -> sparse.csr_matrix:
         """Tf-idf rows of each unit's content lemmas (see units.lexical_vectors)."""
         if "lex" not in self._cache:
-            self._cache["lex"] = lexical_vectors(self._unit_terms(), [u.sentence for u in self.units])
+            self._read_units()
         return self._cache["lex"]
 
-    def _unit_terms(self) -> list[set[str]]:
+    def unit_has_fact(self) -> np.ndarray:
+        """Per unit: can it state a fact on its own (see units.states_fact)?"""
+        if "fact" not in self._cache:
+            self._read_units()
+        return self._cache["fact"]
+
+    def _read_units(self) -> None:
         terms: list[set[str]] = []
-        for u in self.units:
+        fact = np.zeros(len(self.units), dtype=bool)
+        for k, u in enumerate(self.units):
             span = self.spacy_span(u.sentence)
             base = self.sentences[u.sentence].start - span.start_char
-            terms.append({t.lemma_.lower() for t in span
-                          if u.start <= base + t.idx and base + t.idx + len(t.text) <= u.end
-                          and not t.is_stop and (t.is_alpha or t.like_num) and len(t.text) > 1})
-        return terms
+            tokens = [t for t in span if u.start <= base + t.idx and base + t.idx + len(t.text) <= u.end]
+            terms.append({t.lemma_.lower() for t in tokens
+                          if not t.is_stop and (t.is_alpha or t.like_num) and len(t.text) > 1})
+            whole = u.start == self.sentences[u.sentence].start and u.end == self.sentences[u.sentence].end
+            fact[k] = whole or states_fact(tokens, terms[-1])
+        self._cache["lex"] = lexical_vectors(terms, [u.sentence for u in self.units])
+        self._cache["fact"] = fact
 
     def unit_similarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Blended similarity (units.blend) of every unit in ``a`` with every unit in ``b``."""

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -31,6 +32,9 @@ _WORD = re.compile(r"\w+")
 # A unit shorter than this carries no checkable fact ("he said", "on Monday"); 5 words was the
 # shortest gold fact fragment in the seed story that is itself a clause ("condemns Western aid to Kyiv").
 MIN_UNIT_WORDS = 5
+# A clause needs this many distinct content words to stand as a fact (a subject, a predicate and
+# what it is about); 4 drops "the leader of North Korea"-like fragments and keeps every gold clause.
+MIN_FACT_TERMS = 4
 # Windows of at most this many consecutive pieces: 2 keeps a clause with its attached phrase while
 # the number of units stays linear in sentence length.
 MAX_WINDOW = 2
@@ -85,6 +89,14 @@ def split_units(sentences: list[Sentence]) -> list[Unit]:
                 if len(_WORD.findall(text)) >= MIN_UNIT_WORDS and (a, b) != (0, len(s.text)):
                     units.append(Unit(i, s.start + a, s.start + b, text))
     return units
+
+
+def states_fact(tokens: list[Any], terms: set[str]) -> bool:
+    """Can a clause stand as a fact: a verb (not the "according" of attribution) and at least
+    MIN_FACT_TERMS content words? Pieces such as "the leader of North Korea" or "as well as alcohol
+    and drug abuse" matched across outlets on the seed story without saying anything checkable."""
+    verb = any(t.pos_ in ("VERB", "AUX") and t.lemma_.lower() != "accord" for t in tokens)
+    return verb and len(terms) >= MIN_FACT_TERMS
 
 
 def lexical_vectors(terms: list[set[str]], sentence_of: list[int]) -> sparse.csr_matrix:
