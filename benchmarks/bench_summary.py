@@ -25,9 +25,9 @@ output is cut to N words before scoring, so none gains from length. ROUGE F1 fro
 data set (``{id, summary, words}``; ``summary`` is the scored, cut text) and ``results.md`` to --out.
 
 ``--cache DIR`` is for iterating on the summarizer only: it keeps each cluster's cleaned articles,
-sentences and embeddings (keyed by data set and cluster id; delete it when cleaning, sentence
-splitting or embedding change) and then runs claim alignment and ``summarize`` on them, the same
-calls ``analyze`` makes, skipping the analysis stages the summary does not read. Reported figures
+sentences, embeddings and claims (keyed by data set and cluster id; delete it when cleaning,
+sentence splitting, embedding or alignment change) and then runs only ``summarize`` on them, the
+call ``analyze`` makes, skipping the analysis stages the summary does not read. Reported figures
 come from a fresh run without --cache.
 
 usage: python benchmarks/bench_summary.py [--multi-news PATH] [--neus PATH] [--limit N] [--out DIR]
@@ -200,26 +200,28 @@ def storylens_fresh(articles: list[Any], n: int) -> str:
     return " ".join(s.text for s in analyze(articles=articles, summary_words=n).summary)
 
 
-def cached_prep(cluster: Cluster, articles: list[Any], cache: Path) -> Any:
-    """The cluster's prepared sentences and vectors, from the cache or computed and stored there."""
+def cached_prep(cluster: Cluster, articles: list[Any], cache: Path) -> tuple[Any, list[Any]]:
+    """The cluster's prepared sentences and vectors and its claims, from the cache or computed
+    (as ``analyze`` does) and stored there; parses are not kept."""
+    from storylens.analyze.align import build_claims
     from storylens.analyze.prepare import Prepared, prepare
     from storylens.embed import get_embedder
 
     path = cache / cluster.dataset / f"{cluster.id}.pkl"
     if path.is_file():
-        return pickle.loads(path.read_bytes())
+        fields, claims = pickle.loads(path.read_bytes())
+        return Prepared(*fields), claims
     p = prepare(articles, get_embedder())
-    lite = Prepared(p.articles, p.sentences, p.vectors, {}, p.units, p.unit_vectors)
+    claims = build_claims(p, p.similarity())
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(lite))
-    return lite
+    path.write_bytes(pickle.dumps(((p.articles, p.sentences, p.vectors, {}, p.units, p.unit_vectors), claims)))
+    return p, claims
 
 
-def storylens_cached(prep: Any, n: int) -> str:
-    from storylens.analyze.align import build_claims
+def storylens_cached(prep: Any, claims: list[Any], n: int) -> str:
     from storylens.summarize import summarize
 
-    return " ".join(s.text for s in summarize(prep, build_claims(prep, prep.similarity()), n))
+    return " ".join(s.text for s in summarize(prep, claims, n))
 
 
 # --- run and score -----------------------------------------------------------------------------
@@ -238,8 +240,8 @@ def run_cluster(c: Cluster, baselines: dict[str, Callable[..., str]], cache: Pat
         seconds["storylens"] += time.perf_counter() - t
         sents = split_sentences(articles)
     else:
-        prep = cached_prep(c, articles, cache)
-        c.outputs["storylens"] = storylens_cached(prep, n)
+        prep, claims = cached_prep(c, articles, cache)
+        c.outputs["storylens"] = storylens_cached(prep, claims, n)
         seconds["storylens"] += time.perf_counter() - t
         by = prep.by_article()
         sents = [[prep.sentences[i].text for i in by[a.id]] for a in prep.articles]
