@@ -6,7 +6,10 @@ talk about the same thing (embedding alignment) and differ in a checkable way:
 - negation: one side denies what the other asserts (a negation cue governs words the other uses);
 - number: the same counted thing with different values;
 - date: the same event placed on different dates;
-- entity: the same list or role filled with different names or things.
+- entity: the same list or role filled with different names or things;
+- attribution: one side reports a named party disputing or denying a claim, or the two sides put
+  the matter in the mouths of different parties with a contested-claim verb ("argued", "insisted")
+  or a contrast ("however") marking it as one side of an argument.
 """
 
 from __future__ import annotations
@@ -142,6 +145,60 @@ def check_entity(a: Any, b: Any) -> str | None:
             return (f"A lists {key} with {', '.join(sorted(only_a))}; "
                     f"B lists {key} with {', '.join(sorted(only_b))}")
     return None
+
+
+# Reporting verbs whose subject is the source of a claim.
+REPORT_VERBS = {"say", "tell", "state", "add", "write", "testify", "argue", "claim", "contend", "insist",
+                "maintain", "assert", "deny", "reject", "dispute", "allege", "accuse", "acknowledge", "admit",
+                "concede", "suggest", "warn", "predict", "believe", "announce", "confirm", "note", "explain",
+                "counter", "rebut", "refute", "dismiss", "criticize", "condemn", "urge", "call"}
+# Verbs by which a party disputes a claim ("X denied that ...", "Y rejected the claim").
+DISPUTE_VERBS = {"deny", "dispute", "reject", "refute", "rebut", "contest", "dismiss", "contradict"}
+# Verbs that present a statement as one side's contested position rather than a fact.
+STANCE_VERBS = {"argue", "claim", "contend", "insist", "maintain", "allege", "accuse", "counter", "concede",
+                "admit", "acknowledge", "criticize", "condemn"} | DISPUTE_VERBS
+CONTRAST_WORDS = {"but", "however", "although", "though", "despite", "yet", "instead", "nevertheless", "whereas"}
+PRONOUNS = {"it", "he", "she", "they", "i", "we", "you", "who", "that", "which", "this", "one"}
+
+
+def attributions(span: Any) -> list[tuple[str, str, str]]:
+    """(source, verb lemma, verb as written) for each claim the sentence attributes to someone:
+    "the defense argued", "officials denied", "according to the ministry"."""
+    out = []
+    for t in span:
+        if t.pos_ == "VERB" and t.lemma_.lower() in REPORT_VERBS:
+            for c in t.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in PRONOUNS:
+                    out.append((" ".join(w.text for w in c.subtree), t.lemma_.lower(), t.text))
+        elif t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            out.extend((" ".join(w.text for w in c.subtree), "according to", "according to")
+                       for c in t.doc[t.i + 1].children if c.dep_ == "pobj")
+    return out
+
+
+def _source_words(src: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z][\w'-]+", src)} - {"the", "his", "her", "their", "of", "and"}
+
+
+def check_attribution(a: Any, b: Any) -> str | None:
+    """A named party disputes a claim, or the sides give the matter as argued positions of different parties."""
+    at_a, at_b = attributions(a), attributions(b)
+    for side, ats in (("A", at_a), ("B", at_b)):
+        for src, lemma, verb in ats:
+            if lemma in DISPUTE_VERBS:
+                other = "B" if side == "A" else "A"
+                return f"{side} reports a denial, \u201c{src[:60]} {verb}\u201d, of what {other} states"
+    if not (at_a and at_b):
+        return None
+    if set().union(*(_source_words(s) for s, _, _ in at_a)) & set().union(*(_source_words(s) for s, _, _ in at_b)):
+        return None
+    cues = [v for _, lemma, v in at_a + at_b if lemma in STANCE_VERBS]
+    cues += sorted({t.text for t in list(a) + list(b) if t.lower_ in CONTRAST_WORDS})
+    if not cues:
+        return None
+    (sa, _, va), (sb, _, vb) = at_a[0], at_b[0]
+    return (f"A gives it as \u201c{sa[:60]} {va}\u201d, B as \u201c{sb[:60]} {vb}\u201d: "
+            f"different parties, and \u201c{cues[0]}\u201d marks a contested position")
 
 
 def check_pair(a: Any, b: Any, sim: float) -> tuple[str, str] | None:
