@@ -125,9 +125,12 @@ def _contained(a: tuple[int, int], b: tuple[int, int]) -> float:
 
 def _repeats(prep: Prepared, group: list[int], accepted: list[tuple[list[int], float]]) -> bool:
     """Does the group restate an accepted claim: in most of its articles, one span inside the other?"""
-    spans = {prep.unit_articles()[u]: (prep.units[u].start, prep.units[u].end) for u in group}
+    arts = prep.unit_articles()
+    spans = {arts[u]: (prep.units[u].start, prep.units[u].end) for u in group}
     for other, _ in accepted:
-        theirs = {prep.unit_articles()[u]: (prep.units[u].start, prep.units[u].end) for u in other}
+        if not any(arts[u] in spans for u in other):
+            continue
+        theirs = {arts[u]: (prep.units[u].start, prep.units[u].end) for u in other}
         inside = sum(_contained(spans[a], theirs[a]) >= OVERLAP for a in spans if a in theirs)
         if inside == len(spans):
             return True
