@@ -1,0 +1,66 @@
+"""Alignment on the seed story: clause spans, one clause per outlet, and the large-story index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storylens.analyze import units
+from storylens.analyze.prepare import prepare
+from storylens.embed import get_embedder
+from storylens.ingest import read_inputs
+
+
+@pytest.fixture(scope="module")
+def prep(seed_dir):
+    articles, _ = read_inputs([str(seed_dir)])
+    return prepare(articles, get_embedder())
+
+
+def test_consensus_claims_hold_one_clause_per_outlet(seed_brief):
+    texts = {a.id: a.text for a in seed_brief.articles}
+    consensus = [c for c in seed_brief.claims if c.kind == "consensus"]
+    assert consensus
+    for claim in consensus:
+        arts = [s.article for s in claim.support]
+        assert len(arts) == len(set(arts)) == claim.outlets >= 2
+        for s in claim.support:
+            assert texts[s.article][s.start : s.end] == s.text
+
+
+def test_a_sentence_can_carry_a_shared_clause_and_a_detail_of_its_own(seed_brief):
+    """The rest of a sentence outside a consensus clause stays a single-source detail."""
+    consensus = {(s.article, s.start, s.end) for c in seed_brief.claims if c.kind == "consensus" for s in c.support}
+    singles = [s for c in seed_brief.claims if c.kind == "single" for s in c.support]
+    # a detail that starts right after a consensus clause ends (", which ...") or ends right before one
+    shared_sentence = [s for s in singles
+                       if any(a == s.article and (0 <= s.start - e <= 2 or 0 <= b - s.end <= 2) for a, b, e in consensus)]
+    assert shared_sentence, "no sentence was split between a consensus clause and a detail"
+    for s in singles:  # details never overlap a consensus clause
+        assert not any(a == s.article and max(b, s.start) < min(e, s.end) for a, b, e in consensus)
+
+
+def test_clause_vectors_come_from_one_pass_and_differ_from_the_sentence(prep):
+    assert prep.unit_vectors is not None and len(prep.unit_vectors) == len(prep.units)
+    norms = np.linalg.norm(prep.unit_vectors, axis=1)
+    assert np.allclose(norms, 1.0, atol=1e-3)
+    whole = [k for k, u in enumerate(prep.units)
+             if (u.start, u.end) == (prep.sentences[u.sentence].start, prep.sentences[u.sentence].end)]
+    parts = [k for k in range(len(prep.units)) if k not in set(whole)]
+    assert parts
+    owner = {prep.units[k].sentence: k for k in whole}
+    cos = [float(prep.unit_vectors[k] @ prep.unit_vectors[owner[prep.units[k].sentence]]) for k in parts]
+    assert max(cos) < 0.9999 and min(cos) > 0.3  # a clause is its own vector, still close to its sentence
+
+
+def test_index_finds_nearly_all_pairs_exact_comparison_finds(prep, monkeypatch):
+    v, group = prep.centred_units(), prep.unit_articles()
+    i, j, s = units.candidate_pairs(v, group)
+    exact = set(zip(i.tolist(), j.tolist()))
+    strong = {(a, b) for a, b, x in zip(i.tolist(), j.tolist(), s.tolist()) if x >= 0.4}
+    assert strong
+    monkeypatch.setattr(units, "EXACT_MAX", 10)  # force the inverted-file index on this small story
+    ii, jj, _ = units.candidate_pairs(v, group)
+    found = set(zip(ii.tolist(), jj.tolist()))
+    assert found <= exact and len(found) < len(exact)  # a subset, and not all pairs
+    assert len(found & strong) >= 0.8 * len(strong)  # yet the close pairs are nearly all there
