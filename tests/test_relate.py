@@ -1,0 +1,119 @@
+"""relate() and the typed contradiction checks it shares with story analysis, on real sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from storylens.analyze.contradict import (check_attribution, check_entity, check_negation, check_number,
+                                          negation_scope)
+from storylens.analyze.relate import BANDS, Evidence, decide, fit_bands
+from storylens.nlp import load_spacy
+
+CHECK_NAMES = ("negation", "number", "date", "entity", "attribution")
+
+
+def span(text: str):
+    return load_spacy()(text)[:]
+
+
+@pytest.fixture(scope="module")
+def relate():
+    import storylens
+
+    return storylens.relate
+
+
+# Sentences from the bundled seed story (examples/russia-day/).
+NO_MENTION = ("Although it made no explicit mention of the ongoing conflict in Ukraine or Moscow's involvement, "
+              "the message lauded President Vladimir Putin's astute decision-making.")
+DEFENDS = "The article also said Kim is defending Putin's decision to invade Ukraine."
+DRUGS = "Kim Jong Un could be suffering from insomnia as well as alcohol and drug abuse."
+TOBACCO = "South Korea's intelligence service believes Kim could be suffering from insomnia while abusing alcohol and tobacco."
+
+
+def test_seed_negation_names_the_negated_words():
+    why = check_negation(span(DEFENDS), span(NO_MENTION))
+    assert why and "no explicit mention" in why and "ukraine" in why
+
+
+def test_seed_entity_lists_differ():
+    why = check_entity(span(DRUGS), span(TOBACCO))
+    assert why and "drug" in why and "tobacco" in why
+
+
+def test_hedged_negation_is_not_a_denial():
+    assert negation_scope(span("All may not be well for the North Korean leader.")) is None
+
+
+def test_number_mismatch(relate):
+    rel = relate("The storm killed 12 people in the coastal town.", "The storm killed 30 people in the coastal town.")
+    assert rel.kind == "contradict" and rel.explanation.startswith("number:")
+    assert "12" in rel.explanation and "30" in rel.explanation
+
+
+def test_date_mismatch(relate):
+    rel = relate("The bridge opened to traffic in 1998.", "The bridge opened to traffic in 2004.")
+    assert rel.kind == "contradict" and rel.explanation.startswith("date:") and "1998" in rel.explanation
+
+
+def test_negation_in_relate(relate):
+    rel = relate("The vaccine is safe for children.", "The vaccine is not safe for children.")
+    assert rel.kind == "contradict" and rel.explanation.startswith("negation:") and "not safe" in rel.explanation
+
+
+def test_attribution_denial_names_the_party(relate):
+    rel = relate("The mayor took money from the developer.", "The mayor's office denied that he took any money.")
+    assert rel.kind == "contradict" and rel.explanation.startswith(("attribution:", "negation:"))
+    why = check_attribution(span("The mayor took money from the developer."),
+                            span("A spokesman for the mayor denied the report."))
+    assert why and "A spokesman for the mayor denied" in why
+
+
+def test_attribution_different_parties_with_stance_verb():
+    why = check_attribution(span("The defense argued that the officer acted within the law."),
+                            span("Prosecutors said the officer used excessive force."))
+    assert why and "The defense argued" in why and "Prosecutors said" in why and "argued" in why
+
+
+def test_attribution_needs_different_parties():
+    assert check_attribution(span("Police said the fire was started deliberately."),
+                             span("Police argued that the fire was an accident.")) is None
+
+
+def test_no_false_number_for_different_counted_things():
+    assert check_number(span("Five soldiers were wounded."), span("The convoy had 40 trucks.")) is None
+
+
+def test_paraphrase_agrees_and_other_topic_is_unrelated(relate):
+    same = relate("Kim sent a message to Putin on Russia Day.", "Kim Jong Un congratulated Putin on Russia Day in a message.")
+    assert same.kind == "agree"
+    other = relate("Kim sent a message to Putin on Russia Day.", "The central bank raised interest rates by half a point.")
+    assert other.kind == "unrelated"
+
+
+def test_every_contradiction_names_its_check(relate):
+    pairs = [(DEFENDS, NO_MENTION), (DRUGS, TOBACCO),
+             ("Officials said 20 people died.", "Officials denied that anyone died.")]
+    for a, b in pairs:
+        rel = relate(a, b)
+        if rel.kind == "contradict":
+            assert rel.explanation.split(":", 1)[0] in CHECK_NAMES
+
+
+def test_decide_respects_gates():
+    ev = Evidence(0.40, (("number", "A gives 3 ships, B gives 5 ships"),))
+    assert decide(ev).kind == "agree"  # below the number gate: different facts on one topic
+    assert decide(Evidence(0.90, ev.fired)).kind == "contradict"
+    assert decide(Evidence(0.40, (("attribution", "x"),))).kind == "contradict"
+    assert decide(Evidence(BANDS.related - 0.01, ())).kind == "unrelated"
+
+
+def test_fit_bands_finds_the_informative_gate():
+    # negation fires on every weakening pair, number fires only on strengthening ones
+    evs = ([Evidence(0.5, (("negation", "n"),))] * 10 + [Evidence(0.5, (("number", "x"),))] * 10
+           + [Evidence(0.6, ())] * 30)
+    weak = [True] * 10 + [False] * 40
+    strong = [False] * 10 + [True] * 40
+    bands = fit_bands(evs, weak, strong)
+    kinds = [decide(e, bands).kind for e in evs]
+    assert kinds[:10] == ["contradict"] * 10 and set(kinds[10:]) == {"agree"}
