@@ -129,8 +129,8 @@ def main() -> int:
     rels, evs = run_storylens(rows)
     kinds = np.array([x.kind for x in rels])
 
-    lines = [f"# Relations on ClaimDiff train ({len(rows)} pairs; weakens positives {gold['weakens'].sum()}, "
-             f"strengthens positives {gold['strengthens'].sum()})", "",
+    lines = [(f"# Relations on ClaimDiff train ({len(rows)} pairs; weakens positives {gold['weakens'].sum()}, "
+             f"strengthens positives {gold['strengthens'].sum()})"), "",
              "| task | system | P | R | F1 | predicted positive |", "|---|---|---|---|---|---|"]
     base_preds: dict[str, np.ndarray] = {}
     for task, kind in (("weakens", "contradict"), ("strengthens", "agree")):

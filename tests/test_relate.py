@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from storylens.analyze.contradict import (check_attribution, check_entity, check_negation, check_number,
-                                          negation_scope)
+from storylens.analyze.contradict import (
+    check_attribution,
+    check_entity,
+    check_negation,
+    check_number,
+    negation_scope,
+)
 from storylens.analyze.relate import BANDS, Evidence, decide, fit_bands
 from storylens.nlp import load_spacy
 
