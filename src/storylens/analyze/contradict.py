@@ -17,10 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import numpy as np
-
 from ..model import Contradiction
-from .prepare import Prepared
+from .prepare import Prepared, Similarity
 
 NEGATION_WORDS = {"no", "not", "never", "none", "nothing", "neither", "nor", "without", "n't", "nobody"}
 DENIAL_VERBS = {"deny", "refute", "reject", "dismiss", "rule", "fail"}
@@ -218,20 +216,17 @@ def check_pair(a: Any, b: Any, sim: float) -> tuple[str, str] | None:
     return None
 
 
-def find_contradictions(prep: Prepared, sim: np.ndarray) -> list[Contradiction]:
+def find_contradictions(prep: Prepared, sim: Similarity) -> list[Contradiction]:
     """Contradicting sentence pairs across the story's articles, strongest first.
 
     Each sentence gets at most one contradiction per other article, so one denial pairs with its
     closest counterpart in each outlet rather than with every sentence on the topic.
     """
-    n = len(prep.sentences)
     hits = []
-    for i in range(n):
-        for j in range(i + 1, n):
-            if sim[i, j] >= TOPIC_MIN:
-                hit = check_pair(prep.spacy_span(i), prep.spacy_span(j), float(sim[i, j]))
-                if hit:
-                    hits.append((float(sim[i, j]), i, j, hit))
+    for i, j, score in sim.pairs(TOPIC_MIN):  # candidate pairs only, never all pairs
+        hit = check_pair(prep.spacy_span(i), prep.spacy_span(j), score)
+        if hit:
+            hits.append((score, i, j, hit))
     hits.sort(key=lambda h: -h[0])
     found: list[Contradiction] = []
     taken: set[tuple[int, str]] = set()
