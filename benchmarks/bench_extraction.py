@@ -147,13 +147,15 @@ def storylens_stages(path: Path, html: str) -> dict[str, Any]:
     from storylens.errors import StorylensError
     from storylens.ingest.html import _extract, clean_extracted
 
+    t = time.perf_counter()
     try:
         doc = _extract(html, None, str(path))
     except StorylensError:
         doc = None
+    seconds = time.perf_counter() - t
     raw = (doc.text or "") if doc is not None else ""
     if not raw.strip():
-        return {"raw": "", "chosen": "", "group": "no text", "removed": []}
+        return {"raw": "", "chosen": "", "group": "no text", "removed": [], "seconds": seconds}
     cleaned = clean_extracted(raw, doc.title)
     chosen = cleaned.text
     if chosen != clean_text(raw, title=doc.title or None).text:
@@ -162,7 +164,7 @@ def storylens_stages(path: Path, html: str) -> dict[str, Any]:
         group = "cleaner, no change"
     else:
         group = "cleaner"
-    return {"raw": raw, "chosen": chosen, "group": group, "removed": cleaned.removed}
+    return {"raw": raw, "chosen": chosen, "group": group, "removed": cleaned.removed, "seconds": seconds}
 
 
 def page_id(path: Path) -> str:
@@ -213,9 +215,8 @@ def run_systems(pages: dict[str, Path]) -> Run:
             t = time.perf_counter()
             out[name][pid] = run(path, html)
             seconds[name] += time.perf_counter() - t
-        t = time.perf_counter()
         stages = storylens_stages(path, html)
-        seconds["trafilatura-storylens"] += time.perf_counter() - t
+        seconds["trafilatura-storylens"] += stages["seconds"]
         out["trafilatura-storylens"][pid], groups[pid] = stages["raw"], stages["group"]
         removed[pid] = stages["removed"]
         if stages["chosen"] != out["storylens"][pid]:

@@ -22,7 +22,7 @@ seconds for that size; at least one; the table gives the runs made):
   warm  one child process per size: reads the warm-up story and the story (storylens.ingest.
         read_inputs), calls storylens.api.analyze(articles=warm-up) once to load every model, then
         times storylens.api.analyze(articles=story) --runs times. Peak RSS is that child's maximum
-        (warm-up included). The embedder's model entry points (embed(), and embed_spans() when the
+        up to the end of those runs (warm-up included); base = its RSS just before them. The embedder's model entry points (embed(), and embed_spans() when the
         back end has it) are wrapped on the instance to collect the texts the model runs on inside
         analyze ("texts embedded") and the time spent in those calls ("embed share").
   raw   embed() of the embedder alone on exactly those texts, in one call: the throughput floor
@@ -224,13 +224,15 @@ def worker(story: Path, warmup: Path, runs: int, budget: float, profile: Path | 
     base_mb = _rss_mb()
     embedder = get_embedder(load_settings().embedder)
     rec = _Recorder(embedder)
-    times, cpus, embed_s, embedded = [], [], [], []
+    times, cpus, embed_s, embedded, rss_after, peak_after = [], [], [], [], [], []
     while not enough(times, runs, budget):
         rec.reset()
         t, c = time.perf_counter(), time.process_time()
         storylens.api.analyze(articles=articles)
         times.append(time.perf_counter() - t)
         cpus.append(time.process_time() - c)
+        rss_after.append(_rss_mb())
+        peak_after.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         embed_s.append(rec.seconds)
         embedded.append(len(rec.texts))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -245,7 +247,8 @@ def worker(story: Path, warmup: Path, runs: int, budget: float, profile: Path | 
     sentences, units = count_units(articles)
     return {"articles": len(articles), "sentences": sentences, "units": units, "ingest_s": ingest_s,
             "warmup_s": warmup_s, "seconds": times, "cpu_s": cpus, "embed_in_analyze_s": embed_s, "texts_embedded": embedded,
-            "raw_embed_s": raw, "rss_after_warmup_mb": base_mb, "peak_mb": peak_mb}
+            "raw_embed_s": raw, "rss_after_warmup_mb": base_mb, "peak_mb": peak_mb,
+            "rss_after_each_run_mb": rss_after, "peak_after_each_run_mb": peak_after}
 
 
 def write_profile(call: Any, path: Path) -> None:
@@ -267,14 +270,14 @@ def warm(story: Path, warmup: Path, runs: int, budget: float, out: Path, profile
            "--runs", str(runs), "--budget", str(budget), "--worker-out", str(result)]
     if profile:
         cmd += ["--profile-out", str(out / f"profile-{n}.txt")]
-    wall, _, child_peak, status = run_child(cmd, log)
+    wall, _, _, status = run_child(cmd, log)
     if status != 0:
         fail(f"warm worker on {story} exited {status}: {log.read_text(errors='replace')[-600:]}")
     data = json.loads(result.read_text(encoding="utf-8"))
     result.unlink()
-    data["peak_mb"] = max(data["peak_mb"], child_peak)
     progress(f"  warm: {', '.join(f'{s:.1f}' for s in data['seconds'])} s "
-             f"(CPU {', '.join(f'{s:.1f}' for s in data['cpu_s'])} s), {data['peak_mb']:.0f} MB "
+             f"(CPU {', '.join(f'{s:.1f}' for s in data['cpu_s'])} s), peak after each run "
+             f"{', '.join(f'{m:.0f}' for m in data['peak_after_each_run_mb'])} MB "
              f"({wall:.0f} s in all)")
     return data
 
@@ -290,23 +293,25 @@ def table(results: dict[int, dict[str, Any]]) -> str:
     rows, prev = [], None
     for size, r in results.items():
         w, c = r["warm"], r["cold"]
-        warm_s, texts = _med(w["seconds"]), _med(w["texts_embedded"])
+        warm_s, warm_cpu, texts = _med(w["seconds"]), _med(w["cpu_s"]), _med(w["texts_embedded"])
         sents = w["sentences"] or 0
         growth = "–"
         if prev and sents and prev[0] and sents != prev[0]:
-            growth = f"{math.log(warm_s / prev[1]) / math.log(sents / prev[0]):.2f}"
+            growth = f"{math.log(warm_cpu / prev[1]) / math.log(sents / prev[0]):.2f}"
         rows.append([
             size, w["articles"], f"{len(c['seconds'])}/{len(w['seconds'])}", w["sentences"], w["units"], int(texts),
             *([f"{_med(c['seconds']):.1f}", f"{_med(c['cpu_s']):.1f}", f"{max(c['peak_mb']):.0f}"]
               if c["seconds"] else ["–"] * 3),
-            f"{warm_s:.2f}", f"{_med(w['cpu_s']):.2f}", f"{w['peak_mb']:.0f}",
+            f"{warm_s:.2f}", f"{warm_cpu:.2f}", f"{w['rss_after_warmup_mb']:.0f}", f"{w['peak_mb']:.0f}",
             f"{texts / warm_s:.0f}", f"{texts / _med(w['raw_embed_s']):.0f}",
             f"{100 * _med(w['embed_in_analyze_s']) / warm_s:.0f}%",
-            f"{1000 * warm_s / sents:.1f}" if sents else "–", growth])
-        prev = (sents, warm_s)
-    return md_table(["size", "articles", "runs cold/warm", "sentences", "units", "texts embedded", "cold median s", "cold CPU s",
-                     "cold peak MB", "warm median s", "warm CPU s", "warm peak MB", "analyze texts/s",
-                     "raw embedder texts/s", "embed share of warm", "warm ms/sentence", "growth exponent"], rows)
+            f"{1000 * warm_s / sents:.1f}" if sents else "–",
+            f"{1000 * warm_cpu / sents:.1f}" if sents else "–", growth])
+        prev = (sents, warm_cpu)
+    return md_table(["size", "articles", "runs cold/warm", "sentences", "units", "texts embedded", "cold median s",
+                     "cold CPU s", "cold peak MB", "warm median s", "warm CPU s", "warm base MB", "warm peak MB",
+                     "analyze texts/s", "raw embedder texts/s", "embed share of warm", "warm ms/sentence",
+                     "warm CPU ms/sentence", "growth exponent (CPU)"], rows)
 
 
 def report(results: dict[int, dict[str, Any]], args: argparse.Namespace, elapsed: float,
@@ -318,11 +323,13 @@ def report(results: dict[int, dict[str, Any]], args: argparse.Namespace, elapsed
          "reading and cleaning included); warm = `storylens.api.analyze(articles=...)` after one warm-up "
          "call on another story (reading and cleaning not included); s = median wall seconds, CPU s = median "
          "user + system CPU seconds of the process (all threads; less sensitive to other load on the machine "
-         "than wall time); peak MB = peak RSS of that process (cold: max over runs). "
+         "than wall time); peak MB = peak RSS of that process (cold: max over runs); "
+         "warm base MB = its RSS after the warm-up call with the story read (peak − base = what analyzing "
+         "the story adds). "
          "analyze texts/s = texts embedded / warm median s; raw embedder texts/s = the embedder alone "
          "on the same texts; embed share = time inside embed() / warm time. "
-         "growth exponent = log(warm time ratio) / log(sentence ratio) against the previous size "
-         "(1 linear, 2 quadratic)."),
+         "growth exponent = log(warm CPU time ratio) / log(sentence ratio) against the previous size "
+         "(1 linear, 2 quadratic; CPU time because wall time moves with other load on the machine)."),
         (f"Load average (1, 5, 15 min) at start {', '.join(f'{x:.1f}' for x in load[0])}, at end "
          f"{', '.join(f'{x:.1f}' for x in load[1])}: wall times are only comparable between runs made under "
          f"similar load. Total run time {elapsed:.0f} s."),
