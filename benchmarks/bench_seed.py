@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import time
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             ("... of which match no gold fact", str(len(extra))),
             ("wall time, one cold CLI run (s)", f"{seconds:.1f}")]
     table = ["| figure | storylens |", "|---|---|", *[f"| {k} | {v} |" for k, v in rows]]
-    md = ["# Seed story against gold.json", "", f"Command: `python benchmarks/bench_seed.py --seeds {args.seeds}`", "",
+    md = ["# Seed story against gold.json", "", f"Command: `python benchmarks/bench_seed.py --seeds {os.path.relpath(seeds, ROOT)}`", "",
           *table, "", "## Gold consensus facts missed", "", *([f"- {m}" for m in missed] or ["- none"]), "",
           "## Consensus claims not in the gold (for a human to judge)", ""]
     for claim in extra:
