@@ -13,8 +13,9 @@ Sentences that read badly out of context (fragments, quote tails, run-ons, lines
 mark) are left out. Sentences are taken best first with maximal marginal relevance (closeness to a
 sentence already picked costs score; a sentence too close to one is skipped) until the word budget
 is filled, and put in reading order. When the story is too short to fill the budget that way, a
-second pass admits long sentences and ones closer to a pick, short of a near-repeat. Each summary sentence is a real source
-sentence and cites its own span plus every other supporting span of its claim.
+second pass admits long sentences and ones closer to a pick, short of a near-repeat. Each summary
+sentence is a real source sentence and cites its own span plus every other supporting span of the
+claims it belongs to.
 """
 
 from __future__ import annotations
@@ -171,22 +172,27 @@ def _reading_order(prep: Prepared, picked: list[int]) -> list[int]:
     return sorted(picked, key=lambda i: (rank[i], i))
 
 
-def _claims_by_sentence(prep: Prepared, claims: list[Claim]) -> dict[int, Claim]:
-    """Sentence index -> the claim (with the most outlets) that sentence supports."""
+def _claims_by_sentence(prep: Prepared, claims: list[Claim]) -> dict[int, list[Claim]]:
+    """Sentence index -> the claims that sentence supports (a sentence may carry several facts),
+    most outlets first."""
     index = {(s.article, s.start): i for i, s in enumerate(prep.sentences)}
-    out: dict[int, Claim] = {}
+    out: dict[int, list[Claim]] = {}
     for c in claims:
-        for span in c.support:
-            i = index.get((span.article, span.start))
-            if i is not None and (i not in out or c.outlets > out[i].outlets):
-                out[i] = c
-    return out
+        for i in {index.get((span.article, span.start)) for span in c.support} - {None}:
+            out.setdefault(i, []).append(c)
+    return {i: sorted(cs, key=lambda c: -c.outlets) for i, cs in out.items()}
 
 
-def _citations(prep: Prepared, i: int, claim: Claim | None) -> list[Span]:
+def _citations(prep: Prepared, i: int, claims: list[Claim]) -> list[Span]:
+    """The sentence's own span, then every other span supporting any of its claims."""
     own = prep.sentences[i].span()
-    others = [s for s in (claim.support if claim else []) if (s.article, s.start) != (own.article, own.start)]
-    return [own, *others]
+    seen = {(own.article, own.start, own.end)}
+    out = [own]
+    for s in (s for c in claims for s in c.support):
+        if (s.article, s.start, s.end) not in seen:
+            seen.add((s.article, s.start, s.end))
+            out.append(s)
+    return out
 
 
 def summarize(prep: Prepared, claims: list[Claim], words: int = 120) -> list[SummarySentence]:
@@ -195,5 +201,5 @@ def summarize(prep: Prepared, claims: list[Claim], words: int = 120) -> list[Sum
         return []
     by_claim = _claims_by_sentence(prep, claims)
     picked = _select(prep, scores(prep), words)
-    return [SummarySentence(prep.sentences[i].text, _citations(prep, i, by_claim.get(i)))
+    return [SummarySentence(prep.sentences[i].text, _citations(prep, i, by_claim.get(i, [])))
             for i in _reading_order(prep, picked)]

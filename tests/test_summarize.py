@@ -1,0 +1,81 @@
+"""The cited extractive summary on the bundled seed story: contract and the behaviour it is tuned for."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from storylens import summarize as S
+
+
+@pytest.fixture(scope="module")
+def prep(seed_brief):
+    from storylens.analyze.prepare import prepare
+    from storylens.embed import get_embedder
+
+    return prepare(seed_brief.articles, get_embedder())
+
+
+def _index(prep, span):
+    return next(i for i, s in enumerate(prep.sentences) if (s.article, s.start) == (span.article, span.start))
+
+
+def test_each_sentence_is_a_source_sentence_citing_its_claim(seed_brief):
+    texts = {a.id: a.text for a in seed_brief.articles}
+    assert seed_brief.summary
+    for s in seed_brief.summary:
+        own = s.citations[0]
+        assert texts[own.article][own.start:own.end] == s.text
+        cited = {(c.article, c.start, c.end) for c in s.citations}
+        assert len(cited) == len(s.citations)
+        for claim in seed_brief.claims:
+            if any((x.article, x.start) == (own.article, own.start) for x in claim.support):
+                assert {(x.article, x.start, x.end) for x in claim.support} <= cited
+
+
+def test_no_near_repeats_and_reading_order(prep, seed_brief):
+    for words in (120, 250):
+        picked = [_index(prep, s.citations[0]) for s in S.summarize(prep, seed_brief.claims, words)]
+        for i, j in itertools.combinations(picked, 2):
+            assert float(prep.vectors[i] @ prep.vectors[j]) < S.REDUNDANT
+        by = prep.by_article()
+        rel = [by[prep.sentences[i].article].index(i) / len(by[prep.sentences[i].article]) for i in picked]
+        assert rel == sorted(rel)
+
+
+@pytest.mark.parametrize("words", [60, 120, 250])
+def test_budget_is_filled_within_slack(prep, seed_brief, words):
+    n = sum(S._words(s.text) for s in S.summarize(prep, seed_brief.claims, words))
+    assert 0.9 * words <= n <= (1 + S.SLACK) * words
+
+
+def test_run_ons_and_fragments_are_left_out(prep, seed_brief):
+    long = [i for i, s in enumerate(prep.sentences) if S._words(s.text) > S.MAX_SENTENCE_WORDS]
+    assert long, "the seed story has run-on sentences to leave out"
+    picked = {_index(prep, s.citations[0]) for s in S.summarize(prep, seed_brief.claims, 250)}
+    assert not picked & set(long)
+    assert all(S._readable(prep.sentences[i].text) for i in picked)
+
+
+def test_cross_source_support_ranks_shared_facts_first(prep, seed_brief):
+    by_claim = S._claims_by_sentence(prep, seed_brief.claims)
+    outlets = np.array([by_claim[i][0].outlets if i in by_claim else 1 for i in range(len(prep.sentences))])
+    top = np.argsort(-S.scores(prep))[:10]
+    assert outlets[top].mean() > outlets.mean() + 0.25
+
+
+def test_without_consensus_it_still_fills_the_budget_from_single_sources(prep):
+    out = S.summarize(prep, [], 120)
+    assert sum(S._words(s.text) for s in out) >= 108
+    assert all(len(s.citations) == 1 for s in out)
+
+
+def test_one_article_story_gets_a_lead_heavy_summary(seed_brief):
+    from storylens.analyze.prepare import prepare
+    from storylens.embed import get_embedder
+
+    one = prepare(seed_brief.articles[:1], get_embedder())
+    picked = [_index(one, s.citations[0]) for s in S.summarize(one, [], 60)]
+    assert picked and picked[0] <= 2
