@@ -25,8 +25,9 @@ seconds for that size; at least one; the table gives the runs made):
         up to the end of those runs (warm-up included); base = its RSS just before them. The embedder's model entry points (embed(), and embed_spans() when the
         back end has it) are wrapped on the instance to collect the texts the model runs on inside
         analyze ("texts embedded") and the time spent in those calls ("embed share").
-  raw   embed() of the embedder alone on exactly those texts, in one call: the throughput floor
-        nothing in analyze can beat.
+  raw   embed() of the embedder alone on exactly those texts, in one call, and (when the back end has
+        it) embed_spans() on them with no spans, the same model pass analyze makes: the faster of the
+        two is the throughput floor nothing in analyze can beat.
   sentences / units: prepare()'s sentences and clause units, counted with a stub embedder. Units
         are embedded texts when the back end lacks embed_spans (each clause is its own model input);
         with embed_spans only sentences go through the model and units are pooled from them.
@@ -181,6 +182,11 @@ class _Recorder:
     def raw_embed(self, texts: list[str]) -> Any:
         return self.originals["embed"](texts)
 
+    def raw_embed_spans(self, texts: list[str]) -> Any:
+        """The back end's embed_spans() with no spans: the same model pass analyze makes; None if absent."""
+        method = self.originals.get("embed_spans")
+        return None if method is None else method(texts, [[] for _ in texts])
+
     def reset(self) -> None:
         self.texts, self.seconds = [], 0.0
 
@@ -237,17 +243,20 @@ def worker(story: Path, warmup: Path, runs: int, budget: float, profile: Path | 
         embedded.append(len(rec.texts))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     texts = list(rec.texts)
-    raw = []
+    raw, raw_spans = [], []
     for _ in times:  # as many runs as analyze had
         t = time.perf_counter()
         rec.raw_embed(texts)
         raw.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        if rec.raw_embed_spans(texts) is not None:
+            raw_spans.append(time.perf_counter() - t)
     if profile is not None:
         write_profile(lambda: storylens.api.analyze(articles=articles), profile)
     sentences, units = count_units(articles)
     return {"articles": len(articles), "sentences": sentences, "units": units, "ingest_s": ingest_s,
             "warmup_s": warmup_s, "seconds": times, "cpu_s": cpus, "embed_in_analyze_s": embed_s, "texts_embedded": embedded,
-            "raw_embed_s": raw, "rss_after_warmup_mb": base_mb, "peak_mb": peak_mb,
+            "raw_embed_s": raw, "raw_embed_spans_s": raw_spans, "rss_after_warmup_mb": base_mb, "peak_mb": peak_mb,
             "rss_after_each_run_mb": rss_after, "peak_after_each_run_mb": peak_after}
 
 
@@ -304,13 +313,14 @@ def table(results: dict[int, dict[str, Any]]) -> str:
               if c["seconds"] else ["–"] * 3),
             f"{warm_s:.2f}", f"{warm_cpu:.2f}", f"{w['rss_after_warmup_mb']:.0f}", f"{w['peak_mb']:.0f}",
             f"{texts / warm_s:.0f}", f"{texts / _med(w['raw_embed_s']):.0f}",
+            f"{texts / _med(w['raw_embed_spans_s']):.0f}" if w.get("raw_embed_spans_s") else "–",
             f"{100 * _med(w['embed_in_analyze_s']) / warm_s:.0f}%",
             f"{1000 * warm_s / sents:.1f}" if sents else "–",
             f"{1000 * warm_cpu / sents:.1f}" if sents else "–", growth])
         prev = (sents, warm_cpu)
     return md_table(["size", "articles", "runs cold/warm", "sentences", "units", "texts embedded", "cold median s",
                      "cold CPU s", "cold peak MB", "warm median s", "warm CPU s", "warm base MB", "warm peak MB",
-                     "analyze texts/s", "raw embedder texts/s", "embed share of warm", "warm ms/sentence",
+                     "analyze texts/s", "raw embed() texts/s", "raw embed_spans() texts/s", "embed share of warm", "warm ms/sentence",
                      "warm CPU ms/sentence", "growth exponent (CPU)"], rows)
 
 
@@ -326,8 +336,9 @@ def report(results: dict[int, dict[str, Any]], args: argparse.Namespace, elapsed
          "than wall time); peak MB = peak RSS of that process (cold: max over runs); "
          "warm base MB = its RSS after the warm-up call with the story read (peak − base = what analyzing "
          "the story adds). "
-         "analyze texts/s = texts embedded / warm median s; raw embedder texts/s = the embedder alone "
-         "on the same texts; embed share = time inside embed() / warm time. "
+         "analyze texts/s = texts embedded / warm median s; raw embed() texts/s = the embedder's embed() alone "
+         "on the same texts; raw embed_spans() texts/s = its embed_spans() with no spans (the model pass "
+         "analyze makes; the faster of the two is the floor); embed share = time inside embed() / warm time. "
          "growth exponent = log(warm CPU time ratio) / log(sentence ratio) against the previous size "
          "(1 linear, 2 quadratic; CPU time because wall time moves with other load on the machine)."),
         (f"Load average (1, 5, 15 min) at start {', '.join(f'{x:.1f}' for x in load[0])}, at end "
