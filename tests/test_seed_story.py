@@ -51,7 +51,8 @@ def test_consensus_facts_are_single_claims_across_outlets(seed_brief, gold):
                 break
     n_cons = sum(c.kind == "consensus" for c in seed_brief.claims)
     print(f"\nconsensus facts found: {len(found)}/{len(gold['consensus'])} {found} ({n_cons} consensus claims)")
-    assert len(found) >= 10
+    # quality floor: 12/15 measured with clause alignment (benchmarks/RESULTS.md); one of margin
+    assert len(found) >= 11
 
 
 def test_contradiction_x1_is_reported(seed_brief, gold):
@@ -65,7 +66,7 @@ def test_contradiction_x1_is_reported(seed_brief, gold):
              if any((side(c.a, x["side_a"]) and side(c.b, x["side_b"])) or
                     (side(c.b, x["side_a"]) and side(c.a, x["side_b"])) for c in seed_brief.contradictions)]
     print(f"\ncontradictions found: {found} of {[x['id'] for x in gold['contradictions']]}")
-    assert "X1" in found
+    assert "X1" in found and "X2" in found  # both gold contradictions, as measured
     assert all(c.type in {"negation", "number", "date", "entity", "attribution"} for c in seed_brief.contradictions)
     assert all(c.explanation for c in seed_brief.contradictions)
 
