@@ -366,3 +366,13 @@ def test_url_errors_are_fetch_errors(server: str) -> None:
 def test_extract_refuses_a_directory() -> None:
     with pytest.raises(InputError, match="extract reads one file or URL"):
         extract(str(SEEDS))
+
+
+def test_text_opening_with_prose_keeps_its_lead_paragraph():
+    from storylens.ingest.text import article_from_text
+
+    lead = "The city council voted on Tuesday to close the old bridge to cars after engineers found cracks."
+    raw = lead + "\n\nRepairs are expected to take two years and cost about four million dollars, officials said."
+    article = article_from_text(raw, source="lead.txt", article_id="lead")
+    assert article.text.startswith(lead)
+    assert not article.title or article.title != lead

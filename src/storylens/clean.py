@@ -141,7 +141,11 @@ def line_reason(line: str, title: str = "") -> str | None:
 
 
 def pick_title(lines: list[str]) -> str:
-    """The headline: the first head line shaped like one (several words, no closing period)."""
+    """The headline: the first head line shaped like one (several words, no closing period).
+
+    Text that opens straight into prose has no headline: "" then, so the lead paragraph is never
+    taken for a title and dropped from the body (it was, for 418 of 638 Multi-News articles).
+    """
     head: list[str] = []
     for line in lines:
         if is_sentence_like(line) and len(_words(line)) >= _MIN_PROSE_WORDS:
@@ -152,7 +156,7 @@ def pick_title(lines: list[str]) -> str:
         if n >= 4 and not line.rstrip().endswith(".") and line_reason(line) in (
             None, "not a sentence (heading, tag, caption or link)"):
             return line
-    return lines[0] if lines else ""
+    return ""
 
 
 def _byline_fields(lines: list[str]) -> tuple[str | None, str | None]:
