@@ -376,3 +376,12 @@ def test_text_opening_with_prose_keeps_its_lead_paragraph():
     article = article_from_text(raw, source="lead.txt", article_id="lead")
     assert article.text.startswith(lead)
     assert not article.title or article.title != lead
+
+
+def test_date_stamps_go_but_prose_that_opens_with_posted_stays():
+    from storylens.clean import line_reason
+
+    assert line_reason("Updated on June 3, 2023 10:41 ET") == "date stamp"
+    assert line_reason("Published: 12/06/2023") == "date stamp"
+    assert line_reason("Posted on social media by the city's analysts, the clip drew thousands of views.") is None
+    assert line_reason("Published on Monday, the survey found that rents rose sharply across the region.") is None

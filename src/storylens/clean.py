@@ -29,6 +29,19 @@ _CAPTION_CREDIT = re.compile(
     r"|\bshutterstock\b|\bepa\b|\bcredit\b))[^()]{3,120}\)\s*$",
     re.IGNORECASE,
 )
+# "Published: ...", "Updated on June 3, 2023 10:41 ET". Only short lines: "Published on Monday, the
+# report found ..." and "Posted on social media by ..." are prose (the extraction benchmark lost
+# such paragraphs when any length matched).
+_STAMP = re.compile(r"^\W*(?:published|updated|posted|last updated)\b\s*(?::|on\b|$)", re.IGNORECASE)
+MAX_STAMP_WORDS = 15
+
+
+def _is_stamp(line: str) -> bool:
+    """A date stamp carries a date or time (digits), is short, and is no sentence of prose."""
+    n = len(_words(line))
+    return any(c.isdigit() for c in line) and n <= MAX_STAMP_WORDS and (n <= 8 or not _SENTENCE_END.search(line))
+
+
 _BOILERPLATE_LINE = re.compile(
     r"^\s*(?:"
     r"read (?:more|also|next)\b|also read\b|see also\b|more (?:about|from|on)\b|related(?: posts| articles| stories| coverage)?\b"
@@ -36,7 +49,6 @@ _BOILERPLATE_LINE = re.compile(
     r"|(?:sign up|subscribe)\b|click here\b|leave a (?:reply|comment)\b|post a comment\b|comments?\b\s*$"
     r"|your email address\b|required fields\b|(?:©|\(c\)\s|copyright\b)|all rights reserved\b"
     r"|(?:photo|image|source|sources|credit|credits|video|follow(?: us)?)\s*:"
-    r"|(?:published|updated|posted|last updated)\b\s*(?::|on\b|$)"
     r")",
     re.IGNORECASE,
 )
@@ -123,6 +135,8 @@ def line_reason(line: str, title: str = "") -> str | None:
         return "HTML/CSS residue"
     if _BOILERPLATE_LINE.search(line):
         return "boilerplate pattern"
+    if _STAMP.search(line) and _is_stamp(line):
+        return "date stamp"
     if _BYLINE.match(line):
         return "byline"
     if _CONTRIBUTOR.search(line) and len(_words(line)) <= 25:
