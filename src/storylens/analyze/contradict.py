@@ -205,8 +205,8 @@ def check_pair(a: Any, b: Any, sim: float) -> tuple[str, str] | None:
         why = check_negation(a, b)
         if why:
             return "negation", why
-    # Attribution waits for the same-fact band: at TOPIC_MIN the seed story paired "Washington
-    # claimed" with "the United States accused" (one party under two names) about different events.
+    # Attribution waits for the same-fact band: at TOPIC_MIN the seed story paired a capital city's
+    # claim with its country's accusation (one party under two names) about different events.
     if sim >= SAME_FACT_MIN:
         for kind, check in (("number", check_number), ("date", check_date), ("entity", check_entity),
                             ("attribution", check_attribution)):
