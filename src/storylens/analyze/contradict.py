@@ -7,7 +7,7 @@ talk about the same thing (embedding alignment) and differ in a checkable way:
 - number: the same counted thing with different values;
 - date: the same event placed on different dates;
 - entity: the same list or role filled with different names or things;
-- attribution: one side reports a named party disputing or denying a claim, or the two sides put
+- attribution: one side reports a named party contesting or denying a claim, or the two sides put
   the matter in the mouths of different parties with a contested-claim verb ("argued", "insisted")
   or a contrast ("however") marking it as one side of an argument.
 """
