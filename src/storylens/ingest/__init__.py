@@ -1,34 +1,44 @@
-"""Readers that turn inputs (text, HTML and JSONL files, directories, http(s) URLs) into Articles.
+"""Readers that turn inputs into Articles: text, HTML, JSONL, WARC (.warc, .warc.gz) and RSS/Atom
+feed files, directories of them, files of URLs, http(s) URLs (pages or feeds), and ``-`` for JSONL
+on standard input.
 
-``read_inputs`` never raises for bad input: each input that cannot be read becomes a
-``Problem(source, reason)`` and the rest is read. ``read_one`` and ``extract`` raise
-``InputError``/``FetchError`` instead.
+``iter_records`` streams what the inputs hold, one item at a time, and never raises for bad input:
+each input, record, entry or line that cannot be read becomes a ``Problem(source, reason)`` and the
+rest is read. ``read_records``/``read_inputs`` collect it with unique article ids. ``read_one`` and
+``extract`` raise ``InputError``/``FetchError`` instead.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import InputError
 from ..model import Article, Problem
-from ._files import os_reason
+from ._files import SNIFF_BYTES, os_reason
+from .feed import FEED_SUFFIXES, looks_like_feed, read_feed_bytes, read_feed_file
 from .html import article_from_html, looks_like_html, read_html_file
-from .jsonl import read_jsonl
+from .jsonl import read_jsonl, read_jsonl_stream
+from .remote import is_url_list_file, read_url_items, read_url_list
 from .text import article_from_text, read_text_file
-from .url import fetch_html, is_url, read_url
+from .url import fetch_bytes, fetch_html, is_url, read_url
+from .warc import is_warc_name, looks_like_warc, read_warc
 
 __all__ = [
-    "SUFFIXES", "article_from_html", "article_from_text", "extract", "fetch_html", "read_html_file",
-    "read_inputs", "read_jsonl", "read_one", "read_records", "read_text_file", "read_url", "walk",
+    "STDIN", "SUFFIXES", "article_from_html", "article_from_text", "extract", "fetch_bytes", "fetch_html",
+    "iter_records", "read_feed_bytes", "read_feed_file", "read_html_file", "read_inputs", "read_jsonl",
+    "read_jsonl_stream", "read_one", "read_records", "read_text_file", "read_url", "read_url_items",
+    "read_url_list", "read_warc", "walk",
 ]
 
+STDIN = "-"
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".jsonl"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".jsonl", ".warc"} | frozenset(FEED_SUFFIXES)
 _SKIPPED_NAMES = re.compile(r"^(?:readme|license)", re.IGNORECASE)
 _OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
@@ -39,8 +49,8 @@ _Item = tuple[Article, dict[str, Any]] | InputError
 def walk(directory: str | Path) -> list[Path]:
     """Readable files under ``directory``, recursively, in sorted order.
 
-    Takes .txt, .text, .html, .htm and .jsonl files; skips hidden files and folders and files whose
-    name starts with README or LICENSE.
+    Takes .txt, .text, .html, .htm, .jsonl, .xml, .rss, .atom, .warc and .warc.gz files; skips hidden
+    files and folders and files whose name starts with README or LICENSE.
     """
     found: list[Path] = []
     for root, dirs, files in os.walk(directory):
@@ -48,66 +58,128 @@ def walk(directory: str | Path) -> list[Path]:
         for name in files:
             if name.startswith(".") or _SKIPPED_NAMES.match(name):
                 continue
-            if Path(name).suffix.lower() in SUFFIXES:
+            if Path(name).suffix.lower() in SUFFIXES or is_warc_name(name):
                 found.append(Path(root, name))
     return sorted(found, key=lambda p: p.parts)
 
 
-def _read_file(path: Path) -> Article:
-    suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        return read_html_file(path)
-    if suffix in TEXT_SUFFIXES:
-        return read_text_file(path)
-    return read_html_file(path) if looks_like_html(_head(path)) else read_text_file(path)
-
-
-def _head(path: Path) -> str:
-    """The start of a file, for sniffing its type ("" when unreadable: the reader says why)."""
+def _head(path: Path) -> bytes:
+    """The start of a file, for sniffing its type (empty when unreadable: the reader says why)."""
     try:
         with path.open("rb") as f:
-            return f.read(4096).decode("utf-8", "replace")
+            return f.read(SNIFF_BYTES)
     except OSError:
-        return ""
+        return b""
 
 
-def _file_items(path: Path) -> Iterator[_Item]:
-    if path.suffix.lower() != ".jsonl":
-        yield _read_file(path), {}
-        return
-    for found, extra in read_jsonl(path):
-        yield InputError(found.reason, found.source) if isinstance(found, Problem) else (found, extra)
+def file_kind(path: str | Path) -> str:
+    """How a file is read: ``warc``, ``jsonl``, ``feed``, ``html``, ``urls`` or ``text``.
+
+    Known suffixes decide (a .txt file whose lines are all URLs is ``urls``); other files are sniffed.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if is_warc_name(path.name):
+        return "warc"
+    if suffix == ".jsonl":
+        return "jsonl"
+    if suffix in FEED_SUFFIXES:
+        return "feed"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix not in TEXT_SUFFIXES:
+        head = _head(path)
+        if looks_like_warc(head):
+            return "warc"
+        if looks_like_feed(head):
+            return "feed"
+        if looks_like_html(head.decode("utf-8", "replace")):
+            return "html"
+    return "urls" if is_url_list_file(path) else "text"
 
 
-def _dir_items(directory: Path) -> Iterator[_Item]:
+def _articles(found: Iterable[Article | Problem]) -> Iterator[_Item]:
+    for item in found:
+        yield InputError(item.reason, item.source) if isinstance(item, Problem) else (item, {})
+
+
+def _records(found: Iterable[tuple[Article | Problem, dict[str, Any]]]) -> Iterator[_Item]:
+    for item, extra in found:
+        yield InputError(item.reason, item.source) if isinstance(item, Problem) else (item, extra)
+
+
+def _file_items(path: Path, timeout: float) -> Iterator[_Item]:
+    kind = file_kind(path)
+    if kind == "jsonl":
+        yield from _records(read_jsonl(path))
+    elif kind == "warc":
+        yield from _articles(read_warc(path))
+    elif kind == "feed":
+        yield from _articles(read_feed_file(path, timeout=timeout))
+    elif kind == "urls":
+        yield from _articles(read_url_list(path, timeout=timeout))
+    elif kind == "html":
+        yield read_html_file(path), {}
+    else:
+        yield read_text_file(path), {}
+
+
+def _dir_items(directory: Path, timeout: float) -> Iterator[_Item]:
     files = walk(directory)
     if not files:
         raise InputError("no .txt, .text, .html, .htm or .jsonl files in the directory", str(directory))
     for path in files:
         try:
-            yield from _file_items(path)
+            yield from _file_items(path, timeout)
         except InputError as exc:
             yield exc
+        except OSError as exc:  # a file vanished or became unreadable while it was read
+            yield InputError(os_reason(exc), str(path))
+
+
+def _stdin() -> IO[bytes] | IO[str]:
+    """Standard input as bytes when it has a binary buffer (JSONL lines are decoded one by one)."""
+    return getattr(sys.stdin, "buffer", None) or sys.stdin
 
 
 def _items(source: str, timeout: float) -> Iterator[_Item]:
     """Everything one input holds; errors are yielded, never raised."""
     try:
-        if is_url(source):
-            yield read_url(source, timeout=timeout), {}
+        if source == STDIN:
+            yield from _records(read_jsonl_stream(_stdin()))
+        elif is_url(source):
+            yield from _articles(read_url_items(source, timeout=timeout))
         elif _OTHER_SCHEME.match(source):
             raise InputError(f"unsupported URL scheme '{source.split(':', 1)[0]}' (http and https are read)",
                              source)
         elif not source.strip():
             raise InputError("empty input name", source)
         elif Path(source).is_dir():
-            yield from _dir_items(Path(source))
+            yield from _dir_items(Path(source), timeout)
         else:
-            yield from _file_items(Path(source))
+            yield from _file_items(Path(source), timeout)
     except InputError as exc:
         yield exc
     except OSError as exc:  # a file vanished or became unreadable between checks
         yield InputError(os_reason(exc), source)
+
+
+def iter_records(inputs: str | Iterable[str], *, timeout: float = 20.0,
+                 ) -> Iterator[tuple[Article, dict[str, Any]] | Problem]:
+    """Stream the articles of the inputs, one at a time, each with its extra JSONL fields.
+
+    Inputs are files (text, HTML, JSONL, WARC, feeds, lists of URLs), directories, http(s) URLs
+    (pages or feeds) and ``-`` (JSONL on standard input). Never raises for bad input: each input,
+    record, entry or line that fails is yielded as one Problem and reading goes on. Ids are not made
+    unique across inputs (see :func:`read_records`). Nothing is collected, so a corpus of any size
+    streams in constant memory.
+    """
+    for source in [inputs] if isinstance(inputs, str) else inputs:
+        for item in _items(str(source), timeout):
+            if isinstance(item, InputError):
+                yield Problem(item.source or str(source), item.reason)
+            else:
+                yield item
 
 
 def _unique(article_id: str, seen: set[str]) -> str:
@@ -120,24 +192,24 @@ def _unique(article_id: str, seen: set[str]) -> str:
     return new
 
 
-def read_records(inputs: Iterable[str], *, timeout: float = 20.0,
+def read_records(inputs: str | Iterable[str], *, timeout: float = 20.0,
                  ) -> tuple[list[tuple[Article, dict[str, Any]]], list[Problem]]:
     """Like :func:`read_inputs`, keeping each article's extra JSONL fields (e.g. ``story``)."""
     records: list[tuple[Article, dict[str, Any]]] = []
     problems: list[Problem] = []
     seen: set[str] = set()
-    for source in [inputs] if isinstance(inputs, str) else inputs:
-        for item in _items(str(source), timeout):
-            if isinstance(item, InputError):
-                problems.append(Problem(item.source or str(source), item.reason))
-                continue
-            item[0].id = _unique(item[0].id, seen)
-            records.append(item)
+    for item in iter_records(inputs, timeout=timeout):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        item[0].id = _unique(item[0].id, seen)
+        records.append(item)
     return records, problems
 
 
-def read_inputs(inputs: Iterable[str], *, timeout: float = 20.0) -> tuple[list[Article], list[Problem]]:
-    """Read files, directories, http(s) URLs and JSONL files into articles with unique ids.
+def read_inputs(inputs: str | Iterable[str], *, timeout: float = 20.0,
+                ) -> tuple[list[Article], list[Problem]]:
+    """Read all the inputs (see :func:`iter_records`) into articles with unique ids.
 
     Never raises for bad input: each input (or JSONL line) that fails is one Problem.
     """

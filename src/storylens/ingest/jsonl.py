@@ -9,9 +9,9 @@ Article has no place for (``story`` and any unknown keys), so nothing in the exp
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import InputError
 from ..model import Article, Problem
@@ -20,6 +20,9 @@ from .html import article_from_html
 from .text import article_from_text
 
 Record = tuple[Article | Problem, dict[str, Any]]
+
+# How standard input is named in problems (``<stdin>:3``), as Python names it in tracebacks.
+STDIN_NAME = "<stdin>"
 
 STRING_FIELDS = ("title", "text", "html", "url", "outlet", "author", "published", "language", "story")
 ARTICLE_FIELDS = frozenset({"id", "title", "text", "html", "url", "outlet", "author", "published", "language"})
@@ -92,6 +95,22 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
         raise InputError(os_reason(exc), str(path)) from exc
 
 
+def read_jsonl_lines(lines: Iterable[tuple[int, bytes]], *, name: str, stem: str) -> Iterator[Record]:
+    """Yield (Article or Problem, extra fields) per numbered line; Problems are named ``NAME:LINE``.
+
+    Lines without an ``id`` get ``STEM-LINE``. This is the per-line parsing shared by files and stdin.
+    """
+    for number, raw in lines:
+        source = f"{name}:{number}"
+        try:
+            record = _parse_line(raw, source)
+            article = article_from_record(record, source=source, default_id=f"{stem}-{number}")
+        except InputError as exc:
+            yield Problem(exc.source or source, exc.reason), {}
+            continue
+        yield article, {k: v for k, v in record.items() if k not in ARTICLE_FIELDS}
+
+
 def read_jsonl(path: str | Path) -> Iterator[Record]:
     """Yield (Article or Problem, extra fields) per non-blank line of a JSONL file.
 
@@ -100,18 +119,33 @@ def read_jsonl(path: str | Path) -> Iterator[Record]:
     """
     path = Path(path)
     count = 0
-    for number, raw in _lines(path):
+    for item in read_jsonl_lines(_lines(path), name=str(path), stem=path.stem):
         count += 1
-        source = f"{path}:{number}"
-        try:
-            record = _parse_line(raw, source)
-            article = article_from_record(record, source=source, default_id=f"{path.stem}-{number}")
-        except InputError as exc:
-            yield Problem(exc.source or source, exc.reason), {}
-            continue
-        yield article, {k: v for k, v in record.items() if k not in ARTICLE_FIELDS}
+        yield item
     if count == 0:
         raise InputError("empty file" if _is_empty(path) else "no JSON records in the file", str(path))
+
+
+def _stream_lines(stream: IO[bytes] | IO[str]) -> Iterator[tuple[int, bytes]]:
+    for number, raw in enumerate(stream, 1):
+        data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
+        data = data.removeprefix(b"\xef\xbb\xbf") if number == 1 else data
+        if data.strip():
+            yield number, data
+
+
+def read_jsonl_stream(stream: IO[bytes] | IO[str], *, name: str = STDIN_NAME,
+                      stem: str = "stdin") -> Iterator[Record]:
+    """Like :func:`read_jsonl` for an open stream (standard input for ``-``), read line by line.
+
+    Raises InputError naming ``name`` when the stream holds no records.
+    """
+    count = 0
+    for item in read_jsonl_lines(_stream_lines(stream), name=name, stem=stem):
+        count += 1
+        yield item
+    if count == 0:
+        raise InputError("no JSON records on the input", name)
 
 
 def _is_empty(path: Path) -> bool:
