@@ -14,6 +14,7 @@ import re
 import time
 import xml.sax
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,11 +73,22 @@ def read_feed_bytes(data: bytes, *, source: str, url: str | None = None,
         if not parsed.get("version"):
             raise InputError("not an RSS or Atom feed", source)
         raise InputError("no entries in the feed", source)
-    stem = url_id(url) if url else Path(source).stem
+    feed = _Feed(source, url_id(url) if url else Path(source).stem,
+                 " ".join((parsed.feed.get("title") or "").split()) or None, timeout)
     for number, entry in enumerate(entries, 1):
-        yield _entry_item(entry, f"{source}#entry-{number}", f"{stem}-{number}", timeout)
+        yield _entry_item(entry, number, feed)
     if isinstance(error, xml.sax.SAXParseException):  # read up to the break: say the rest is lost
         yield Problem(source, f"malformed feed ({_sax_reason(error)}); read the {len(entries)} entries before it")
+
+
+@dataclass(frozen=True)
+class _Feed:
+    """What every entry of one feed shares."""
+
+    source: str  # the feed's path or URL
+    stem: str  # ids of entries without a link: STEM-N
+    outlet: str | None  # the feed's title
+    timeout: float
 
 
 def _sax_reason(error: Exception) -> str:
@@ -95,34 +107,38 @@ def _words(html: str) -> int:
     return len(_WORD.findall(htmlmod.unescape(_TAG.sub(" ", html))))
 
 
-def _entry_item(entry: Any, source: str, default_id: str, timeout: float) -> Article | Problem:
+def _entry_item(entry: Any, number: int, feed: _Feed) -> Article | Problem:
     """The article of one entry: from its content when that is a full story, else from its link."""
+    source = f"{feed.source}#entry-{number}"
     link = (entry.get("link") or "").strip() or None
     content = _content(entry)
     try:
         article = None
         if _words(content) >= MIN_CONTENT_WORDS:
-            article = _from_content(entry, content, link, source, default_id)
+            article = _from_content(entry, content, link, source, feed, number)
         if article is None:
             if link is None:
                 return Problem(source, "entry has no link and too little content to be an article")
-            article = read_url(link, timeout=timeout)
+            article = read_url(link, timeout=feed.timeout)
     except InputError as exc:
         return Problem(exc.source or source, exc.reason)
     return _fill(article, entry)
 
 
-def _from_content(entry: Any, content: str, link: str | None, source: str, default_id: str) -> Article | None:
+def _from_content(entry: Any, content: str, link: str | None, source: str, feed: _Feed,
+                  number: int) -> Article | None:
     """The article built from the entry's own HTML; None when it has no article text but a link to try."""
     title = htmlmod.escape(entry.get("title") or "")
-    page = (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{content}"
-            "</article></body></html>")
+    page = f"<html><head><title>{title}</title></head><body><article>{content}</article></body></html>"
+    article_id = url_id(link) if link else f"{feed.stem}-{number}"
     try:
-        return article_from_html(page, source=source, url=link, article_id=url_id(link) if link else default_id)
+        article = article_from_html(page, source=source, url=link, article_id=article_id)
     except InputError as exc:
         if link and exc.reason == NO_ARTICLE:
             return None
         raise
+    article.outlet = feed.outlet or article.outlet  # the feed names its publisher; the page has no name
+    return article
 
 
 def _fill(article: Article, entry: Any) -> Article:

@@ -40,7 +40,7 @@ def _parse_line(raw: bytes, source: str) -> dict[str, Any]:
     if len(raw) > MAX_BYTES:
         raise InputError(too_large_reason(len(raw), "record"), source)
     try:
-        line = raw.decode("utf-8")
+        line = raw.decode("utf-8").rstrip("\r\n")  # errors at the end point into the line, not past it
     except UnicodeDecodeError as exc:
         raise InputError(utf8_reason(exc, 1, "column"), source) from exc
     try:

@@ -18,6 +18,10 @@ from .url import FEED_TYPES, HTML_TYPES, fetch_bytes, is_url
 _READABLE_TYPES = HTML_TYPES | FEED_TYPES | {"text/plain"}
 # How much of a file is looked at to decide that it is a list of URLs: ~500 URLs' worth of lines.
 _SNIFF_BYTES = 65536
+# Share of lines that must be bare URLs for a text file to be a list of URLs. An article's lines are
+# prose, with at most a few bare links among them; a list is nearly all URLs (a typo or two aside).
+# Any cut between those works; this one is the midpoint, not tuned on data.
+_MIN_URL_SHARE = 0.5
 _URL_LINE = re.compile(r"https?://\S+\Z", re.IGNORECASE)
 
 
@@ -38,9 +42,13 @@ def read_url_items(url: str, *, timeout: float = 20.0) -> Iterator[Article | Pro
 
 
 def looks_like_url_list(text: str) -> bool:
-    """True when ``text`` has a line and every non-blank, non-``#`` line of it is an http(s) URL."""
+    """True when most non-blank, non-``#`` lines of ``text`` are http(s) URLs.
+
+    Most, not all, so that a list with a typo is still read as a list and the bad line reported.
+    """
     lines = [s for s in (line.strip() for line in text.splitlines()) if s and not s.startswith("#")]
-    return bool(lines) and all(_URL_LINE.match(line) for line in lines)
+    urls = sum(1 for line in lines if _URL_LINE.match(line))
+    return urls > 0 and urls >= _MIN_URL_SHARE * len(lines)
 
 
 def is_url_list_file(path: str | Path) -> bool:

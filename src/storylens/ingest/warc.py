@@ -103,8 +103,8 @@ def _page_article(page: _Page, path: str) -> Article | Problem:
                                     article_id=url_id(page.url) if page.url else None)
     except InputError as exc:
         return Problem(source, exc.reason)
-    if not article.published and page.date:
-        article.published = page.date
+    if page.date and (not article.published or article.published[:10] > page.date):
+        article.published = page.date  # no date in the page, or one after the crawl: it cannot be right
     return article
 
 
