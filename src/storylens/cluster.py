@@ -169,6 +169,7 @@ class VectorIndex:
     def __init__(self, dim: int) -> None:
         self.dim = dim
         self.keys: list[str] = []
+        self._pos: dict[str, int] = {}
         self._matrix = np.zeros((1024, dim), dtype=np.float32)
         self._ann: object | None = None
 
@@ -186,6 +187,14 @@ class VectorIndex:
             if n + 1 > EXACT_MAX:
                 self._to_ann(n + 1)
         self.keys.append(key)
+        self._pos[key] = n
+
+    def vector(self, key: str) -> np.ndarray:
+        """The vector stored under ``key``."""
+        n = self._pos[key]
+        if self._ann is not None:
+            return np.asarray(self._ann.get(n), dtype=np.float32)  # type: ignore[attr-defined]
+        return self._matrix[n]
 
     def _to_ann(self, n: int) -> None:
         from usearch.index import Index
@@ -292,12 +301,16 @@ def cluster_articles(articles: Sequence[Article], *, embedder: object | None = N
 def stories_of(clusterer: Clusterer, articles: Sequence[Article], features: Sequence[Features]) -> list[Story]:
     """The clusterer's stories as Story objects, in order of first article."""
     position = {a.id: i for i, a in enumerate(articles)}
-    vectors = {a.id: f.dense for a, f in zip(articles, features)}
     titles = {a.id: a.title for a in articles}
     out = []
     for s in clusterer.stories.values():
         members = sorted(s.members, key=position.__getitem__)
-        titled = [m for m in members if titles[m]] or members
-        best = max(titled, key=lambda m: float(vectors[m] @ s.dense))
-        out.append(Story(s.id, titles[best], members))
+        out.append(Story(s.id, central_title(s, titles, clusterer.index), members))
     return sorted(out, key=lambda st: position[st.articles[0]])
+
+
+def central_title(s: StoryState, titles: dict[str, str], index: VectorIndex) -> str:
+    """The title of the story's member nearest its mean embedding (members without a title last)."""
+    titled = [m for m in s.members if titles.get(m)] or s.members
+    best = max(titled, key=lambda m: float(index.vector(m) @ s.dense))
+    return titles.get(best, "")

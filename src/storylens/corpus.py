@@ -1,0 +1,234 @@
+"""Corpus mode: from a stream of articles to stored, deduplicated stories (``ingest``, ``show``), or
+the same clustering without a store (``cluster``).
+
+Ingest reads its sources one article at a time and works in batches: each article is checked
+against what is stored (the same text from the same place is the same article: idempotent), then
+for exact and near copies of earlier articles (a copy is stored, linked to the article it copies,
+and joins that article's story), and the rest are embedded and clustered. Each batch is written in
+one transaction, so an interrupted run keeps every batch it committed and a rerun skips them.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from .cluster import Clusterer, central_title, cluster_articles, featurize
+from .dedup import Match, NearDuplicates, text_key
+from .model import Article, Brief, Problem, Story
+from .store import Store
+
+# Articles per transaction: large enough that embedding batches stay full and commits are rare
+# (a commit with WAL costs ~1 ms), small enough that an interrupt loses under a few seconds of work.
+BATCH = 256
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])|\n+")
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    read: int = 0
+    kept: int = 0
+    duplicates: int = 0
+    already: int = 0
+    failed: int = 0
+    new_stories: int = 0
+    updated_stories: int = 0
+    merged_stories: int = 0
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.__dict__.copy()
+        d["problems"] = [p.to_dict() for p in self.problems]
+        return d
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Rough sentence offsets (punctuation and line breaks) for the store's sentence table."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start:m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _place(a: Article) -> str:
+    return a.url or a.source or a.id
+
+
+class _Ingester:
+    """The state one ingest run keeps between batches (everything is rebuilt from the store)."""
+
+    def __init__(self, store: Store, embedder: Any, report: IngestReport) -> None:
+        self.store, self.embedder, self.report = store, embedder, report
+        self.clusterer: Clusterer = store.load_clusterer(embedder.dim)
+        self.near = NearDuplicates.load(store.signatures(), keys=store.text_keys(),
+                                        text_of=store.text_of)
+        self.seq = store.next_seq()
+        self._copied: dict[str, str] = store.duplicate_map()  # copy -> the article it copies
+
+    def _fresh_id(self, wanted: str, taken: set[str]) -> str:
+        new, n = wanted, 1
+        while new in taken or self.store.id_taken(new):
+            n += 1
+            new = f"{wanted}-{n}"
+        taken.add(new)
+        return new
+
+    def _sort(self, batch: list[Article]) -> tuple[list[tuple[Article, str, bytes, Match | None]], list[Article]]:
+        """Each new article with its key, signature and the article it copies; the rest are skipped."""
+        rows, seen, taken = [], set(), set()
+        sigs = self.near.signatures([a.text for a in batch])
+        for a, sig in zip(batch, sigs):
+            key = text_key(a.text)
+            if (key, _place(a)) in seen or self.store.copy_of(key, _place(a)):
+                self.report.already += 1
+                continue
+            seen.add((key, _place(a)))
+            a.id = self._fresh_id(a.id, taken)
+            match = self.near.add(a.id, a.text, sig)
+            rows.append((a, key, sig, match))
+        return rows, [a for a, _, _, m in rows if m is None]
+
+    def run_batch(self, batch: list[Article]) -> None:
+        rows, kept = self._sort(batch)
+        feats = featurize(kept, self.embedder) if kept else []
+        merged_before = len(self.clusterer.merged)
+        touched = {self.clusterer.add(a.id, f) for a, f in zip(kept, feats)}
+        new_merges = list(self.clusterer.merged.items())[merged_before:]
+        self._write(rows, kept, feats, touched, new_merges)
+
+    def _root(self, match: Match) -> str:
+        """The article a copy ultimately copies (a copy of a copy leads to the first)."""
+        original = match.article
+        while (up := self._copied.get(original)) is not None:
+            original = up
+        return original
+
+    def _write(self, rows: list, kept: list[Article], feats: list, touched: set[str],
+               merges: list[tuple[str, str]]) -> None:
+        store, now = self.store, _now()
+        features = {a.id: f for a, f in zip(kept, feats)}
+        with store.transaction():
+            existed = store.existing_stories({*touched, *(g for g, _ in merges), *(k for _, k in merges)})
+            for a, key, sig, match in rows:
+                self._put(a, key, sig, match, features.get(a.id), now)
+            for gone, into in merges:
+                if gone in existed:
+                    store.merge_story(gone, into)
+            self._save_stories(touched | {k for _, k in merges}, existed, now)
+
+    def _put(self, a: Article, key: str, sig: bytes, match: Match | None, f: Any, now: str) -> None:
+        store = self.store
+        dup = None
+        if match is not None:
+            original = self._root(match)
+            self._copied[a.id] = original
+            dup = (original, "exact" if match.exact else "near", round(match.similarity, 4))
+        store.put_article(a, key=key, place=_place(a), added=now, duplicate=dup)
+        store.put_signature(a.id, sig)
+        store.put_sentences(a.id, sentence_spans(a.text))
+        if f is not None:
+            store.put_features(a.id, self.embedder.name, f.dense, f.terms, f.day)
+            story = self.clusterer.story_of[a.id]
+            self.report.kept += 1
+        else:
+            story = self.clusterer.story_of.get(dup[0]) or store.story_of(dup[0])  # type: ignore[index]
+            self.report.duplicates += 1
+        store.put_member(a.id, story, self.seq)
+        self.seq += 1
+
+    def _save_stories(self, ids: set[str], existed: set[str], now: str) -> None:
+        for sid in ids:
+            s = self.clusterer.stories.get(sid)
+            if s is None:
+                continue
+            titles = self.store.titles(s.members)
+            self.store.save_story(s, central_title(s, titles, self.clusterer.index), now)
+            if sid in existed:
+                self.report.updated_stories += 1
+            else:
+                self.report.new_stories += 1
+
+
+def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: float = 20.0,
+           batch: int = BATCH, progress: Callable[[IngestReport], None] | None = None) -> IngestReport:
+    """Read the sources into the store at ``db``: dedup, cluster, one transaction per batch.
+
+    Bad inputs are counted and listed in ``report.problems``; they never stop the run.
+    """
+    from .embed import get_embedder
+    from .ingest import iter_records
+
+    report, started = IngestReport(), time.perf_counter()
+    with Store(db) as store:
+        work = _Ingester(store, embedder or get_embedder(), report)
+        pending: list[Article] = []
+        for item in iter_records(sources, timeout=timeout):
+            if isinstance(item, Problem):
+                report.failed += 1
+                report.problems.append(item)
+            else:
+                report.read += 1
+                pending.append(item[0])
+            if len(pending) >= batch:
+                work.run_batch(pending)
+                pending = []
+            if progress:
+                progress(report)
+        if pending:
+            work.run_batch(pending)
+        report.merged_stories = len(work.clusterer.merged)
+    report.seconds = time.perf_counter() - started
+    if progress:
+        progress(report)
+    return report
+
+
+def cluster(articles: list[Article], *, embedder: Any = None) -> list[Story]:
+    """Stories of a set of articles without a store: copies join the story of the article they copy.
+
+    Every article is in exactly one story (schema ``storylens.stories/1``).
+    """
+    near = NearDuplicates()
+    copies = near.add_many((a.id, a.text) for a in articles)
+    kept = [a for a in articles if a.id not in copies]
+    stories = cluster_articles(kept, embedder=embedder)
+    story_of = {aid: s for s in stories for aid in s.articles}
+    for a in articles:
+        if a.id in copies:
+            original = copies[a.id].article
+            while original in copies:
+                original = copies[original].article
+            story_of[original].articles.append(a.id)
+    return stories
+
+
+def show(db: str, story: str, *, embedder: Any = None, refresh: bool = False, **settings: Any) -> Brief:
+    """The brief of one stored story: computed on demand, cached until the story changes."""
+    from .api import analyze
+
+    with Store(db) as store:
+        sid = store.resolve(story)
+        if not refresh and (cached := store.cached_brief(sid)) is not None:
+            return Brief.from_dict(cached)
+        ids = store.members(sid)
+        articles = [store.article(a) for a in ids]
+        brief = analyze(articles=articles, **settings)
+        brief.story = Story(sid, store.story_row(sid).title or brief.story.title, ids)
+        store.put_brief(sid, brief.to_dict())
+        return brief

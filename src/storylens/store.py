@@ -1,0 +1,305 @@
+"""SQLite persistence for corpus mode: articles, sentences, features, stories, briefs.
+
+One database file (stdlib ``sqlite3``), WAL journal, a schema version in ``PRAGMA user_version`` moved
+forward by the MIGRATIONS list, and one transaction per ingest batch: a batch is stored whole or not
+at all, so an interrupted ingest loses nothing that was committed and a rerun carries on.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .cluster import Clusterer, StoryState
+from .errors import StorylensError
+from .model import Article
+
+# Each entry moves the schema from version i to i + 1; never edit one that has shipped, add another.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        key TEXT NOT NULL,            -- hash of the normalised text (exact duplicates share it)
+        place TEXT NOT NULL,          -- URL, else the input it came from: same key + place = same article
+        title TEXT NOT NULL DEFAULT '', outlet TEXT, author TEXT, url TEXT, published TEXT,
+        language TEXT, source TEXT, text TEXT NOT NULL, removed TEXT NOT NULL DEFAULT '[]',
+        added TEXT NOT NULL,
+        duplicate_of TEXT REFERENCES articles(id),
+        duplicate_kind TEXT,          -- 'exact' or 'near'
+        duplicate_similarity REAL
+    );
+    CREATE UNIQUE INDEX articles_copy ON articles(key, place);
+    CREATE INDEX articles_key ON articles(key);
+    CREATE TABLE sentences (
+        article TEXT NOT NULL REFERENCES articles(id), n INTEGER NOT NULL,
+        start INTEGER NOT NULL, end INTEGER NOT NULL, PRIMARY KEY (article, n)
+    );
+    CREATE TABLE features (
+        article TEXT PRIMARY KEY REFERENCES articles(id),
+        model TEXT NOT NULL, vector BLOB NOT NULL, terms TEXT NOT NULL, day REAL
+    );
+    CREATE TABLE signatures (article TEXT PRIMARY KEY REFERENCES articles(id), signature BLOB NOT NULL);
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', born INTEGER NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1, n INTEGER NOT NULL, dense BLOB NOT NULL, terms TEXT NOT NULL,
+        first_day REAL, last_day REAL, updated TEXT NOT NULL
+    );
+    CREATE TABLE membership (
+        article TEXT PRIMARY KEY REFERENCES articles(id), story TEXT NOT NULL, seq INTEGER NOT NULL
+    );
+    CREATE INDEX membership_story ON membership(story);
+    CREATE TABLE story_aliases (old TEXT PRIMARY KEY, new TEXT NOT NULL);
+    CREATE TABLE briefs (story TEXT PRIMARY KEY, version INTEGER NOT NULL, brief TEXT NOT NULL);
+    """,
+]
+
+_TABLES = frozenset({"articles", "sentences", "features", "signatures", "stories", "membership", "briefs"})
+
+
+class StoreError(StorylensError):
+    """The database cannot be opened or used."""
+
+
+@dataclass
+class StoryRow:
+    """A story as ``stories`` lists it."""
+
+    id: str
+    title: str
+    articles: int
+    outlets: int
+    first_seen: str
+    last_seen: str
+    version: int
+    duplicates: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+class Store:
+    """An open storylens database."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"not a usable storylens database ({exc})", self.path) from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:  # noqa: PYI034
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"made by a newer storylens (schema {version}, this one knows "
+                             f"{len(MIGRATIONS)})", self.path)
+        for step in range(version, len(MIGRATIONS)):
+            try:  # one script, one transaction: a migration applies whole or not at all
+                self.db.executescript(f"BEGIN IMMEDIATE; {MIGRATIONS[step]}; PRAGMA user_version = {step + 1};"
+                                      " COMMIT;")
+            except sqlite3.DatabaseError:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- articles -------------------------------------------------------------------------------
+    def copy_of(self, key: str, place: str) -> str | None:
+        """The id of the stored article with this text from this place (the same article), if any."""
+        row = self.db.execute("SELECT id FROM articles WHERE key=? AND place=?", (key, place)).fetchone()
+        return row[0] if row else None
+
+    def original(self, key: str) -> str | None:
+        """The first stored article that is not itself a duplicate, with this text key."""
+        row = self.db.execute("SELECT id FROM articles WHERE key=? AND duplicate_of IS NULL "
+                              "ORDER BY rowid LIMIT 1", (key,)).fetchone()
+        return row[0] if row else None
+
+    def id_taken(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
+
+    def put_article(self, a: Article, *, key: str, place: str, added: str,
+                    duplicate: tuple[str, str, float] | None = None) -> None:
+        """Insert one article (``duplicate`` = (original id, 'exact'|'near', similarity))."""
+        dup = duplicate or (None, None, None)
+        self.db.execute(
+            "INSERT INTO articles (id, key, place, title, outlet, author, url, published, language, source,"
+            " text, removed, added, duplicate_of, duplicate_kind, duplicate_similarity)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (a.id, key, place, a.title or "", a.outlet, a.author, a.url, a.published, a.language, a.source,
+             a.text, json.dumps(a.removed), added, *dup))
+
+    def put_sentences(self, article_id: str, spans: Sequence[tuple[int, int]]) -> None:
+        self.db.executemany("INSERT INTO sentences VALUES (?,?,?,?)",
+                            [(article_id, n, a, z) for n, (a, z) in enumerate(spans)])
+
+    def put_features(self, article_id: str, model: str, vector: np.ndarray, terms: dict[str, float],
+                     day: float | None) -> None:
+        self.db.execute("INSERT INTO features VALUES (?,?,?,?,?)",
+                        (article_id, model, vector.astype(np.float32).tobytes(),
+                         json.dumps(terms, separators=(",", ":")), day))
+
+    def put_signature(self, article_id: str, signature: bytes) -> None:
+        self.db.execute("INSERT INTO signatures VALUES (?,?)", (article_id, signature))
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        yield from self.db.execute("SELECT article, signature FROM signatures ORDER BY rowid")
+
+    def article(self, article_id: str) -> Article:
+        row = self.db.execute(
+            "SELECT id, text, title, outlet, author, url, published, language, source, removed"
+            " FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no article with id '{article_id}'", self.path)
+        return Article(*row[:9], removed=json.loads(row[9]))
+
+    def duplicate_links(self, ids: Sequence[str]) -> dict[str, tuple[str, str, float]]:
+        """For each duplicate among ``ids``: (original id, kind, similarity)."""
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id, duplicate_of, duplicate_kind, duplicate_similarity FROM articles "
+                               f"WHERE id IN ({marks}) AND duplicate_of IS NOT NULL", list(ids))
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def text_keys(self) -> dict[str, str]:
+        """Article id -> text key, in arrival order."""
+        return dict(self.db.execute("SELECT id, key FROM articles ORDER BY rowid"))
+
+    def text_of(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT text FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def titles(self, ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for k in range(0, len(ids), 900):  # SQLite's bound-parameter limit is 999 on old builds
+            chunk = list(ids[k:k + 900])
+            out.update(self.db.execute(f"SELECT id, title FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                                       chunk))
+        return out
+
+    def duplicate_map(self) -> dict[str, str]:
+        """Each stored copy -> the article it copies."""
+        return dict(self.db.execute("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL"))
+
+    def count(self, table: str) -> int:
+        """Rows in one of the store's tables."""
+        if table not in _TABLES:
+            raise StoreError(f"no table '{table}'", self.path)
+        return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    # -- stories --------------------------------------------------------------------------------
+    def load_clusterer(self, dim: int) -> Clusterer:
+        """Rebuild the clustering state (story sums, vector index) from what is stored."""
+        c = Clusterer(dim)
+        for sid, born, n, dense, terms, first, last in self.db.execute(
+                "SELECT id, born, n, dense, terms, first_day, last_day FROM stories ORDER BY born"):
+            c.stories[sid] = StoryState(sid, np.frombuffer(dense, dtype=np.float64).copy(), json.loads(terms),
+                                        n, first, last, [], born)
+            c.born = max(c.born, born)
+        for aid, vector, sid in self.db.execute(
+                "SELECT f.article, f.vector, m.story FROM features f JOIN membership m ON m.article=f.article"
+                " ORDER BY m.seq"):
+            c.stories[sid].members.append(aid)
+            c.story_of[aid] = sid
+            c.index.add(aid, np.frombuffer(vector, dtype=np.float32))
+        return c
+
+    def next_seq(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM membership").fetchone()[0])
+
+    def put_member(self, article_id: str, story: str, seq: int) -> None:
+        self.db.execute("INSERT OR REPLACE INTO membership VALUES (?,?,?)", (article_id, story, seq))
+
+    def save_story(self, s: StoryState, title: str, now: str) -> None:
+        """Insert or update a story's sums; bumps its version so cached briefs go stale."""
+        self.db.execute(
+            "INSERT INTO stories (id, title, born, version, n, dense, terms, first_day, last_day, updated)"
+            " VALUES (?,?,?,1,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
+            " version=version+1, n=excluded.n, dense=excluded.dense, terms=excluded.terms,"
+            " first_day=excluded.first_day, last_day=excluded.last_day, updated=excluded.updated",
+            (s.id, title, s.born, s.n, s.dense.astype(np.float64).tobytes(),
+             json.dumps(s.terms, separators=(",", ":")), s.first, s.last, now))
+
+    def merge_story(self, gone: str, into: str) -> None:
+        """Move a merged story's members (duplicates included) to the story that absorbed it."""
+        self.db.execute("UPDATE membership SET story=? WHERE story=?", (into, gone))
+        self.db.execute("DELETE FROM stories WHERE id=?", (gone,))
+        self.db.execute("DELETE FROM briefs WHERE story=?", (gone,))
+        self.db.execute("UPDATE story_aliases SET new=? WHERE new=?", (into, gone))
+        self.db.execute("INSERT OR REPLACE INTO story_aliases VALUES (?,?)", (gone, into))
+
+    def existing_stories(self, ids: Iterable[str]) -> set[str]:
+        """Which of these story ids are stored."""
+        return {i for i in ids if self.db.execute("SELECT 1 FROM stories WHERE id=?", (i,)).fetchone()}
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT story FROM membership WHERE article=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def resolve(self, story: str) -> str:
+        """The current id of a story (a merged story's id leads to the story that absorbed it)."""
+        if self.db.execute("SELECT 1 FROM stories WHERE id=?", (story,)).fetchone():
+            return story
+        row = self.db.execute("SELECT new FROM story_aliases WHERE old=?", (story,)).fetchone()
+        if row is None:
+            raise StoreError(f"no story with id '{story}' (see `storylens stories`)", self.path)
+        return str(row[0])
+
+    def members(self, story: str) -> list[str]:
+        """Article ids of a story, in arrival order (duplicates included)."""
+        return [r[0] for r in self.db.execute("SELECT article FROM membership WHERE story=? ORDER BY seq",
+                                              (story,))]
+
+    def stories(self, since: str | None = None) -> list[StoryRow]:
+        """Every story, most recently seen first; ``since`` keeps stories seen on or after that date."""
+        rows = self.db.execute(
+            "SELECT s.id, s.title, count(a.id), count(DISTINCT coalesce(a.outlet, a.url, a.id)),"
+            " min(coalesce(a.published, a.added)), max(coalesce(a.published, a.added)), s.version,"
+            " sum(a.duplicate_of IS NOT NULL)"
+            " FROM stories s JOIN membership m ON m.story=s.id JOIN articles a ON a.id=m.article"
+            " GROUP BY s.id ORDER BY max(coalesce(a.published, a.added)) DESC, s.born DESC")
+        out = [StoryRow(*r) for r in rows]
+        return [r for r in out if since is None or r.last_seen[:len(since)] >= since]
+
+    def story_row(self, story: str) -> StoryRow:
+        sid = self.resolve(story)
+        return next(r for r in self.stories() if r.id == sid)
+
+    # -- briefs ---------------------------------------------------------------------------------
+    def cached_brief(self, story: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT b.brief FROM briefs b JOIN stories s ON s.id=b.story"
+                              " WHERE b.story=? AND b.version=s.version", (story,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_brief(self, story: str, brief: dict[str, Any]) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO briefs SELECT id, version, ? FROM stories WHERE id=?",
+                            (json.dumps(brief), story))
