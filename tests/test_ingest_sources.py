@@ -161,6 +161,22 @@ def test_warc_html_responses_become_articles_and_the_rest_is_skipped(tmp_path: P
     assert library.text.endswith("Entry is free; the café on the ground floor will close at ten.")
 
 
+def test_warc_payloads_stored_compressed_or_chunked_are_decoded(tmp_path: Path) -> None:
+    body = news_page(FERRY).encode()
+    packed = gzip.compress(body)
+    chunked = b"".join(f"{len(packed[i:i + 500]):x}\r\n".encode() + packed[i:i + 500] + b"\r\n"
+                       for i in range(0, len(packed), 500)) + b"0\r\n\r\n"
+    head = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: {}\r\n{}\r\n"
+    path = write_warc(tmp_path / "wget.warc", [
+        warc_record("response", "", (head.format("gzip", "Transfer-Encoding: chunked\r\n")).encode() + chunked),
+        warc_record("response", "https://gazette.example/local/pass.html",
+                    head.format("br", "").encode() + b"\x1b\x00\x00"),
+    ])
+    articles, problems = split(list(read_warc(path)))
+    assert [(a.id, a.title, a.url) for a in articles] == [("wget-1", FERRY["title"], None)]
+    assert problems == [Problem(f"{path}#record-2", "unsupported content encoding 'br'")]
+
+
 def test_warc_damaged_records_are_problems_and_the_rest_is_read(tmp_path: Path) -> None:
     members = [gzip.compress(r) for r in [
         warcinfo(), page_record(FERRY), page_record(LIBRARY),
@@ -240,19 +256,23 @@ def test_feed_file_with_full_content_needs_no_fetching() -> None:
     assert cycle.text.count("\n\n") == 3
 
 
-def test_malformed_and_empty_feeds_are_one_problem_each(tmp_path: Path) -> None:
+def test_malformed_and_empty_feeds_are_reported(tmp_path: Path) -> None:
     empty = tmp_path / "empty.xml"
     empty.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>',
                      encoding="utf-8")
     sitemap = tmp_path / "sitemap.xml"
     sitemap.write_text('<?xml version="1.0"?><urlset><url><loc>https://gazette.example/</loc></url></urlset>',
                        encoding="utf-8")
-    articles, problems = read_inputs([str(DATA / "broken.rss"), str(empty), str(sitemap)])
-    assert articles == []
+    full = (DATA / "full-content.rss").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.rss"
+    cut.write_text(full[:full.index("</item>") + len("</item>")], encoding="utf-8")  # ends after entry 1
+    articles, problems = read_inputs([str(DATA / "broken.rss"), str(empty), str(sitemap), str(cut)])
+    assert [a.id for a in articles] == ["council-approves-cycle-lanes"]
     assert problems == [
         Problem(str(DATA / "broken.rss"), "malformed feed (not well-formed (invalid token) at line 5)"),
         Problem(str(empty), "no entries in the feed"),
         Problem(str(sitemap), "not an RSS or Atom feed"),
+        Problem(str(cut), "malformed feed (no element found at line 22); 1 entry read, some may be missing"),
     ]
 
 

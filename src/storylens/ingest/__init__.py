@@ -30,7 +30,7 @@ from .warc import is_warc_name, looks_like_warc, read_warc
 
 __all__ = [
     "STDIN", "SUFFIXES", "article_from_html", "article_from_text", "extract", "fetch_bytes", "fetch_html",
-    "iter_records", "read_feed_bytes", "read_feed_file", "read_html_file", "read_inputs", "read_jsonl",
+    "file_kind", "iter_records", "read_feed_bytes", "read_feed_file", "read_html_file", "read_inputs", "read_jsonl",
     "read_jsonl_stream", "read_one", "read_records", "read_text_file", "read_url", "read_url_items",
     "read_url_list", "read_warc", "walk",
 ]

@@ -77,8 +77,9 @@ def read_feed_bytes(data: bytes, *, source: str, url: str | None = None,
                  " ".join((parsed.feed.get("title") or "").split()) or None, timeout)
     for number, entry in enumerate(entries, 1):
         yield _entry_item(entry, number, feed)
-    if isinstance(error, xml.sax.SAXParseException):  # read up to the break: say the rest is lost
-        yield Problem(source, f"malformed feed ({_sax_reason(error)}); read the {len(entries)} entries before it")
+    if isinstance(error, xml.sax.SAXParseException):  # entries past the break may be lost: say so
+        read = f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'} read"
+        yield Problem(source, f"malformed feed ({_sax_reason(error)}); {read}, some may be missing")
 
 
 @dataclass(frozen=True)

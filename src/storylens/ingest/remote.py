@@ -11,7 +11,7 @@ from ..model import Article, Problem
 from ._files import decode_utf8, read_bytes
 from .feed import looks_like_feed, read_feed_bytes
 from .html import article_from_html, decode_html, looks_like_html, url_id
-from .url import FEED_TYPES, HTML_TYPES, fetch_bytes, is_url
+from .url import FEED_TYPES, HTML_TYPES, fetch_bytes
 
 # Types fetched and then judged by their body: pages, feeds, and text/plain (some servers send feeds
 # as text/plain).
@@ -75,7 +75,7 @@ def read_url_list(path: str | Path, *, timeout: float = 20.0) -> Iterator[Articl
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        if not is_url(line) or not _URL_LINE.match(line):
+        if not _URL_LINE.match(line):
             yield Problem(f"{path}:{number}", "not an http(s) URL")
             continue
         try:

@@ -99,8 +99,8 @@ def _page_article(page: _Page, path: str) -> Article | Problem:
     source = f"{path}#record-{page.number}"
     try:
         html = decode_html(_decode_body(page.body, page.headers), page.charset)
-        article = article_from_html(html, source=source, url=page.url,
-                                    article_id=url_id(page.url) if page.url else None)
+        article_id = url_id(page.url) if page.url else f"{Path(path).name.split('.')[0]}-{page.number}"
+        article = article_from_html(html, source=source, url=page.url, article_id=article_id)
     except InputError as exc:
         return Problem(source, exc.reason)
     if page.date and (not article.published or article.published[:10] > page.date):
@@ -149,7 +149,7 @@ class _Scanner:
                     return last, None  # its declared length may have swallowed the records after it
                 if page is not None:
                     yield page
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # fastwarc reports bad bytes as OSError
             return last, f"malformed WARC record ({_lower_first(str(exc))})"
         return last, None
 
