@@ -11,7 +11,9 @@ from __future__ import annotations
 # The analysis subpackage shares its name with the API function; importing it first means a later
 # import of one of its modules cannot rebind ``storylens.analyze`` to the package.
 from . import analyze as _analysis_package  # noqa: F401
+from . import cluster as _cluster_module  # noqa: F401  (same reason: ``storylens.cluster`` is the API)
 from .api import analyze, extract, relate
+from .corpus import cluster, ingest, show
 from .errors import StorylensError
 from .model import Article, Brief, Claim, Contradiction, Relation
 
@@ -25,6 +27,9 @@ __all__ = [
            "StorylensError",
            "__version__",
            "analyze",
+           "cluster",
            "extract",
+           "ingest",
            "relate",
+           "show",
 ]

@@ -228,5 +228,8 @@ class _status:
             self._status.__exit__(*exc)
 
 
+# the corpus commands (ingest, stories, show, cluster) register themselves on ``main``
+from . import cli_corpus  # noqa: F401
+
 if __name__ == "__main__":  # pragma: no cover
     main()
