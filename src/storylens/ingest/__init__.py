@@ -164,7 +164,7 @@ def _items(source: str, timeout: float) -> Iterator[_Item]:
         yield InputError(os_reason(exc), source)
 
 
-def iter_records(inputs: str | Iterable[str], *, timeout: float = 20.0,
+def iter_records(inputs: str | Path | Iterable[str | Path], *, timeout: float = 20.0,
                  ) -> Iterator[tuple[Article, dict[str, Any]] | Problem]:
     """Stream the articles of the inputs, one at a time, each with its extra JSONL fields.
 
@@ -174,7 +174,7 @@ def iter_records(inputs: str | Iterable[str], *, timeout: float = 20.0,
     unique across inputs (see :func:`read_records`). Nothing is collected, so a corpus of any size
     streams in constant memory.
     """
-    for source in [inputs] if isinstance(inputs, str) else inputs:
+    for source in [inputs] if isinstance(inputs, (str, Path)) else inputs:
         for item in _items(str(source), timeout):
             if isinstance(item, InputError):
                 yield Problem(item.source or str(source), item.reason)

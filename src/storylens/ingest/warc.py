@@ -140,18 +140,25 @@ class _Scanner:
         try:
             for record in ArchiveIterator(self.f, parse_http=False):
                 last, self.number, self.quiet = record.stream_pos, self.number + 1, False
-                try:
-                    page = _record_page(record, self.number, f"{self.source}#record-{self.number}")
-                except _Truncated as exc:
-                    if exc.problem:
-                        yield exc.problem
-                        self.quiet = True
-                    return last, None  # its declared length may have swallowed the records after it
-                if page is not None:
-                    yield page
+                item, intact = self._read(record)
+                if item is not None:
+                    yield item
+                if not intact:  # its declared length may have swallowed the records after it
+                    self.quiet = item is not None
+                    return last, None
         except (OSError, ValueError) as exc:  # fastwarc reports bad bytes as OSError
             return last, f"malformed WARC record ({_lower_first(str(exc))})"
         return last, None
+
+    def _read(self, record: Any) -> tuple[_Page | Problem | None, bool]:
+        """The page of one record (or its Problem, or None), and whether the record was intact."""
+        source = f"{self.source}#record-{self.number}"
+        try:
+            return _record_page(record, self.number, source), True
+        except _Truncated as exc:
+            return exc.problem, False
+        except (OSError, ValueError) as exc:  # damage inside the record's payload
+            return Problem(source, f"malformed WARC record ({_lower_first(str(exc))})"), False
 
     def _next_start(self, pos: int) -> int | None:
         """Offset of the first record start at or after ``pos``, or None at the end of the file."""
