@@ -232,4 +232,7 @@ class _status:
 from . import cli_corpus  # noqa: F401
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # run the package's own module, where the corpus commands registered themselves
+    from storylens.cli import main as _main
+
+    _main()

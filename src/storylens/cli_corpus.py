@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from .cli import EXIT_SKIPPED, _emit, _fail_cleanly, _guess_format, _status, _write, main
+from .corpus import BATCH
 from .errors import StorylensError
 
 _DB_HELP = "The store (SQLite file). Default: storylens.db, or 'db' in the config / STORYLENS_DB."
@@ -71,8 +72,10 @@ def _summary_table(report: Any, db: str) -> None:
 @click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_SKIPPED} if any input failed.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a summary table on stderr; json: the counts on stdout.")
+@click.option("--batch", type=click.IntRange(1, 100_000), default=BATCH, show_default=True,
+              help="Articles per transaction (what an interrupt can lose).")
 @_fail_cleanly
-def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str) -> None:
+def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, batch: int) -> None:
     """Read SOURCES into the store: deduplicate, cluster into stories, keep everything.
 
     SOURCES are files (.txt, .html, .json/.jsonl, WARC/WARC.GZ incl. CC-NEWS, RSS/Atom feeds, lists
@@ -85,7 +88,7 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str) -> 
 
     path = _db(db)
     with _IngestProgress() as bar:
-        report = run(list(sources), db=path, progress=bar.update)
+        report = run(list(sources), db=path, batch=batch, progress=bar.update)
     for problem in report.problems:
         click.echo(f"Skipped: {problem}", err=True)
     if fmt == "json":

@@ -1,0 +1,248 @@
+"""Corpus mode: clustering invariants, the store, ingest (incremental, idempotent, interrupted), CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storylens.cli import main
+from storylens.cluster import Features, cluster_articles, terms_of
+from storylens.corpus import cluster, ingest, show
+from storylens.model import Article
+from storylens.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+WIKIREF = ROOT.parent / "shared" / "data" / "wikiref220" / "wikiref220.jsonl"
+
+
+class _Memo:
+    """The real embedder, remembering each text's vector so repeated ingests in tests stay fast."""
+
+    def __init__(self) -> None:
+        from storylens.embed import get_embedder
+
+        self.inner = get_embedder()
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.cache: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if new:
+            self.cache.update(zip(new, self.inner.embed(new)))
+        return np.vstack([self.cache[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+
+@pytest.fixture(scope="module")
+def embedder() -> _Memo:
+    return _Memo()
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[dict]:
+    """Six articles from each of the five big WikiRef220 topics, interleaved (real news text)."""
+    if not WIKIREF.is_file():
+        pytest.skip("../shared/data/wikiref220 is not beside this checkout")
+    rows = [json.loads(line) for line in WIKIREF.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_label: dict[str, list[dict]] = {}
+    for i, r in enumerate(rows):
+        by_label.setdefault(r["label"], []).append({"id": f"w{i:03d}", "title": r["title"], "text": r["text"],
+                                                    "label": r["label"]})
+    big = sorted((v for v in by_label.values() if len(v) >= 30), key=lambda v: v[0]["label"])[:5]
+    return [group[k] for k in range(6) for group in big]
+
+
+def _jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps({k: r[k] for k in ("id", "title", "text")}) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+def _partition(db: Path) -> set[frozenset[str]]:
+    with Store(db) as store:
+        return {frozenset(store.members(r.id)) for r in store.stories()}
+
+
+# -- clustering invariants -----------------------------------------------------------------------
+_vectors = st.lists(st.lists(st.floats(-1, 1, allow_nan=False), min_size=8, max_size=8), min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_vectors, st.lists(st.sampled_from(["ferry", "storm", "vote", "match", "court"]), min_size=1, max_size=40))
+def test_clusters_partition_the_input(rows: list[list[float]], words: list[str]) -> None:
+    arts = [Article(id=f"a{i}", text=f"{words[i % len(words)]} report", title="") for i in range(len(rows))]
+    feats = []
+    for a, row in zip(arts, rows):
+        v = np.asarray(row, dtype=np.float32)
+        v = v / (np.linalg.norm(v) or 1.0)
+        feats.append(Features(v, terms_of(a.title, a.text)))
+    stories = cluster_articles(arts, features=feats)
+    members = [m for s in stories for m in s.articles]
+    assert sorted(members) == sorted(a.id for a in arts)  # every article exactly once
+    assert len({s.id for s in stories}) == len(stories)
+    assert all(s.articles for s in stories)
+
+
+def test_same_event_together_other_events_apart(corpus: list[dict], embedder: _Memo) -> None:
+    arts = [Article(id=r["id"], title=r["title"], text=r["text"]) for r in corpus]
+    stories = cluster(arts, embedder=embedder)
+    label = {r["id"]: r["label"] for r in corpus}
+    # purity: each story's articles nearly all share a topic; and the five topics are not one blob
+    pure = sum(max(sum(label[a] == lab for a in s.articles) for lab in set(label.values())) for s in stories)
+    assert pure / len(arts) >= 0.9
+    assert 5 <= len(stories) <= 10
+
+
+# -- ingest and the store ------------------------------------------------------------------------
+def test_two_halves_give_the_stories_of_one_batch(tmp_path: Path, corpus: list[dict], embedder: _Memo) -> None:
+    whole = _jsonl(tmp_path / "all.jsonl", corpus)
+    first = _jsonl(tmp_path / "first.jsonl", corpus[:13])
+    second = _jsonl(tmp_path / "second.jsonl", corpus[13:])
+    ingest([str(whole)], db=str(tmp_path / "one.db"), embedder=embedder, batch=7)
+    ingest([str(first)], db=str(tmp_path / "two.db"), embedder=embedder, batch=7)
+    report = ingest([str(second)], db=str(tmp_path / "two.db"), embedder=embedder, batch=7)
+    assert report.kept == len(corpus) - 13
+    assert _partition(tmp_path / "one.db") == _partition(tmp_path / "two.db")
+
+
+def test_ingest_is_idempotent_and_links_copies(tmp_path: Path, corpus: list[dict], embedder: _Memo) -> None:
+    src = corpus[:6]
+    paragraphs = [p for p in src[0]["text"].split("\n") if p.strip()]
+    edited = paragraphs[:2] + ["Officials gave no further details on Tuesday evening."] + paragraphs[2:-1]
+    copy = dict(src[0], id="syndicated", text="\n\n".join(edited))  # a wire copy: one line added, one cut
+    path = _jsonl(tmp_path / "in.jsonl", [*src, copy])
+    db = str(tmp_path / "s.db")
+    first = ingest([str(path)], db=db, embedder=embedder)
+    assert (first.read, first.kept, first.duplicates, first.already) == (7, 6, 1, 0)
+    again = ingest([str(path)], db=db, embedder=embedder)
+    assert (again.read, again.kept, again.duplicates, again.already) == (7, 0, 0, 7)
+    with Store(db) as store:
+        assert store.count("articles") == 7
+        assert store.duplicate_links(["syndicated"])["syndicated"][:2] == (src[0]["id"], "near")
+        assert store.story_of("syndicated") == store.story_of(src[0]["id"])
+        assert sum(r.duplicates for r in store.stories()) == 1
+
+
+def test_bad_records_are_reported_and_the_rest_stored(tmp_path: Path, corpus: list[dict],
+                                                      embedder: _Memo) -> None:
+    path = tmp_path / "mixed.jsonl"
+    good = [json.dumps({k: r[k] for k in ("id", "title", "text")}) for r in corpus[:3]]
+    path.write_text("\n".join([good[0], "{not json", good[1], '{"id": "x", "text": 5}', good[2]]) + "\n",
+                    encoding="utf-8")
+    report = ingest([str(path), str(tmp_path / "missing.txt")], db=str(tmp_path / "s.db"), embedder=embedder)
+    assert (report.read, report.kept, report.failed) == (3, 3, 3)
+    assert {p.source for p in report.problems} == {f"{path}:2", f"{path}:4", str(tmp_path / "missing.txt")}
+
+
+def test_show_caches_until_the_story_changes(tmp_path: Path, seed_dir: Path, embedder: _Memo) -> None:
+    db = str(tmp_path / "s.db")
+    files = sorted(seed_dir.glob("*.txt"))
+    ingest([str(f) for f in files[:4]], db=db, embedder=embedder)
+    with Store(db) as store:
+        (row,) = store.stories()
+    brief = show(db, row.id)
+    assert brief.story.id == row.id and len(brief.articles) == 4
+    with Store(db) as store:
+        assert store.cached_brief(row.id) is not None
+    ingest([str(files[4])], db=db, embedder=embedder)
+    with Store(db) as store:
+        (after,) = store.stories()
+        assert after.id == row.id and after.version == row.version + 1
+        assert store.cached_brief(row.id) is None  # stale: recomputed on the next show
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_ingest_urls_from_a_local_server(tmp_path: Path, seed_dir: Path, embedder: _Memo) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    for f in sorted(seed_dir.glob("*.txt"))[:2]:
+        body = "".join(f"<p>{p}</p>" for p in f.read_text(encoding="utf-8").split("\n\n"))
+        (site / f"{f.stem}.html").write_text(f"<html><body><article>{body}</article></body></html>",
+                                             encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        urls = tmp_path / "urls.txt"
+        urls.write_text("".join(f"{base}/{p.name}\n" for p in sorted(site.iterdir())) + f"{base}/gone.html\n",
+                        encoding="utf-8")
+        report = ingest([str(urls)], db=str(tmp_path / "s.db"), embedder=embedder)
+    finally:
+        server.shutdown()
+    assert (report.kept, report.failed) == (2, 1)
+    assert "gone.html" in report.problems[0].source and "404" in report.problems[0].reason
+    with Store(tmp_path / "s.db") as store:
+        urls_stored = {store.article(a).url for r in store.stories() for a in store.members(r.id)}
+    assert urls_stored == {f"{base}/{p.name}" for p in site.iterdir()}
+
+
+def test_interrupted_ingest_keeps_what_it_committed(tmp_path: Path, corpus: list[dict]) -> None:
+    path = _jsonl(tmp_path / "in.jsonl", corpus)
+    db = tmp_path / "s.db"
+    cmd = [sys.executable, "-c", "from storylens.cli import main; main()", "ingest", str(path), "--db", str(db), "--batch", "4",
+           "--format", "json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline, stored = time.time() + 120, 0
+    while time.time() < deadline and proc.poll() is None:
+        stored = _stored(db)
+        if stored > 0:
+            os.killpg(proc.pid, signal.SIGKILL)  # mid-run: a later batch is being read or embedded
+            break
+        time.sleep(0.05)
+    proc.wait()
+    assert 0 < stored < len(corpus), "the kill must land after the first commit and before the end"
+    kept = _stored(db)
+    assert kept % 4 == 0  # whole batches only
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT count(*) FROM membership").fetchone()[0] == kept
+    rerun = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300)
+    counts = json.loads(rerun.stdout)
+    assert (counts["already"], counts["kept"]) == (kept, len(corpus) - kept)
+    assert _stored(db) == len(corpus)
+
+
+def _stored(db: Path) -> int:
+    if not db.is_file():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+            return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.OperationalError:  # the schema is not there yet
+        return 0
+
+
+# -- CLI -------------------------------------------------------------------------------------------
+def test_cli_cluster_json_partitions_the_input(seed_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["cluster", str(seed_dir), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema"] == "storylens.stories/1"
+    members = [a for s in data["stories"] for a in s["articles"]]
+    assert sorted(members) == sorted(p.stem for p in seed_dir.glob("*.txt"))
+    assert len(data["stories"]) == 1  # five outlets, one event
+
+
+def test_cli_stories_and_show_need_a_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["stories", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error: {tmp_path / 'none.db'}: no such store; create it with "
+                                     "`storylens ingest SOURCE --db PATH`")
