@@ -74,8 +74,11 @@ def _summary_table(report: Any, db: str) -> None:
               help="text: a summary table on stderr; json: the counts on stdout.")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=BATCH, show_default=True,
               help="Articles per transaction (what an interrupt can lose).")
+@click.option("--embedder", default=None, help="'minilm' (default) or a local sentence-transformers folder; "
+              "a store keeps the one it was built with.")
 @_fail_cleanly
-def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, batch: int) -> None:
+def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, batch: int,
+           embedder: str | None) -> None:
     """Read SOURCES into the store: deduplicate, cluster into stories, keep everything.
 
     SOURCES are files (.txt, .html, .json/.jsonl, WARC/WARC.GZ incl. CC-NEWS, RSS/Atom feeds, lists
@@ -84,11 +87,14 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
     batch is committed on its own, so an interrupted run keeps what it committed and a rerun
     continues. Inputs that cannot be read are reported one line each and skipped.
     """
+    from .config import load_settings
     from .corpus import ingest as run
+    from .embed import get_embedder
 
     path = _db(db)
+    model = get_embedder(load_settings(embedder=embedder).embedder)
     with _IngestProgress() as bar:
-        report = run(list(sources), db=path, batch=batch, progress=bar.update)
+        report = run(list(sources), db=path, batch=batch, progress=bar.update, embedder=model)
     for problem in report.problems:
         click.echo(f"Skipped: {problem}", err=True)
     if fmt == "json":

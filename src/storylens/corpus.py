@@ -166,17 +166,23 @@ class _Ingester:
 
 
 def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: float = 20.0,
-           batch: int = BATCH, progress: Callable[[IngestReport], None] | None = None) -> IngestReport:
+           batch: int = BATCH, progress: Callable[[IngestReport], None] | None = None,
+           **settings: Any) -> IngestReport:
     """Read the sources into the store at ``db``: dedup, cluster, one transaction per batch.
 
-    Bad inputs are counted and listed in ``report.problems``; they never stop the run.
+    Bad inputs are counted and listed in ``report.problems``; they never stop the run. The
+    embedder defaults to the configured one (``embedder`` setting); a store keeps the model it was
+    built with, and another model is refused (its vectors would not compare).
     """
+    from .config import load_settings
     from .embed import get_embedder
     from .ingest import iter_records
 
     report, started = IngestReport(), time.perf_counter()
+    embedder = embedder or get_embedder(load_settings(**settings).embedder)
     with Store(db) as store:
-        work = _Ingester(store, embedder or get_embedder(), report)
+        store.check_model(embedder.name)
+        work = _Ingester(store, embedder, report)
         pending: list[Article] = []
         for item in iter_records(sources, timeout=timeout):
             if isinstance(item, Problem):

@@ -168,6 +168,13 @@ class Store:
                         (article_id, model, vector.astype(np.float32).tobytes(),
                          json.dumps(terms, separators=(",", ":")), day))
 
+    def check_model(self, model: str) -> None:
+        """Refuse to mix embedding models in one store."""
+        row = self.db.execute("SELECT model FROM features LIMIT 1").fetchone()
+        if row and row[0] != model:
+            raise StoreError(f"built with the embedder '{row[0]}', not '{model}'; use that one or a new "
+                             "--db", self.path)
+
     def put_signature(self, article_id: str, signature: bytes) -> None:
         self.db.execute("INSERT INTO signatures VALUES (?,?)", (article_id, signature))
 
