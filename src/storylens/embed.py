@@ -9,8 +9,10 @@ export. Models load once per process (``get_embedder``) and are reused.
 from __future__ import annotations
 
 import functools
+import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,6 +27,12 @@ MAX_TOKENS = 256
 # Batch size: 32 sorted-by-length sentences measured fastest on 2 cores (DESIGN.md: 16-64 all
 # reach ~200 sentences/s once padding is per batch).
 BATCH = 32
+# Batches run side by side on this many threads, each on a one-thread session, instead of one batch
+# at a time on onnxruntime's own intra-op threads: on the 10-article speed story (243 sentences, 2
+# cores, loaded machine) the model pass took 2.9 CPU s against 4.4 with two spinning intra-op
+# threads (bench notes in benchmarks/RESULTS.md, issue-3 speed section). More threads than cores
+# only add switching.
+WORKERS = 2
 
 
 class Embedder(Protocol):
@@ -46,9 +54,12 @@ class OnnxEmbedder:
         except ImportError as exc:  # pragma: no cover - environment dependent
             raise NotInstalled("the ONNX embedder", "onnxruntime tokenizers") from exc
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = max(1, os.cpu_count() or 1)
+        opts.intra_op_num_threads = 1  # parallel across batches instead (see WORKERS)
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
+        self.workers = max(1, min(WORKERS, os.cpu_count() or 1))
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="storylens-embed") if self.workers > 1 else None
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS)
@@ -81,11 +92,17 @@ class OnnxEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for k in range(0, len(order), BATCH):
-            idx = order[k : k + BATCH]
-            out[idx] = self._batch([texts[i] or " " for i in idx])
+        chunks = _chunks(order, self.workers)
+        for idx, rows in zip(chunks, self._map(lambda idx: self._batch([texts[i] or " " for i in idx]), chunks)):
+            out[idx] = rows
         return out
 
+    def _map(self, fn: Callable[[list[int]], Any], chunks: list[list[int]]) -> list[Any]:
+        """``fn`` over the chunks, on the worker threads when there are several (onnxruntime
+        releases the GIL while it runs, so batches run side by side)."""
+        if self._pool is None or len(chunks) < 2:
+            return [fn(c) for c in chunks]
+        return list(self._pool.map(fn, chunks))
 
     def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
                     ) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -99,8 +116,8 @@ class OnnxEmbedder:
         parts = [np.zeros((len(sp), self.dim), dtype=np.float32) for sp in spans]
         enc = self.tokenizer.encode_batch([t or " " for t in texts])
         order = sorted(range(len(texts)), key=lambda i: len(enc[i].ids))
-        for k in range(0, len(order), BATCH):
-            idx = order[k : k + BATCH]
+
+        def pool(idx: list[int]) -> None:
             hidden, mask = self._hidden([enc[i] for i in idx])
             for row, i in enumerate(idx):
                 n = int(mask[row].sum())
@@ -111,7 +128,20 @@ class OnnxEmbedder:
                 for p, (a, z) in enumerate(spans[i]):
                     inside = real & (offsets[:, 0] >= a) & (offsets[:, 1] <= z)
                     parts[i][p] = _unit(states[inside].mean(axis=0)) if inside.any() else whole[i]
+
+        self._map(pool, _chunks(order, self.workers))
         return whole, parts
+
+
+def _chunks(order: list[int], workers: int) -> list[list[int]]:
+    """Length-sorted indices cut into batches of at most BATCH, their count a multiple of
+    ``workers`` so that every thread gets an even share (72 sentences on 2 threads: 4 x 18, not
+    32 + 32 + 8)."""
+    if not order:
+        return []
+    count = workers * math.ceil(len(order) / (workers * BATCH))
+    size = math.ceil(len(order) / count)
+    return [order[k : k + size] for k in range(0, len(order), size)]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

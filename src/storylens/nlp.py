@@ -14,6 +14,13 @@ from .errors import NotInstalled
 from .model import Article, Sentence
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
+# The component that sets sentence boundaries: components up to it run in the first pass
+# (parse_articles), the rest (tags to POS, lemmas, entities) in the second (complete_docs), which
+# can run while the embedding model reads the sentences. The annotations are the same as one pass.
+SPLITTER = "parser"
+# Paragraphs per nlp.pipe batch: one call over the whole story in batches of 256 paragraphs took
+# 1.76 CPU s against 1.97 for one call of batch 64 per article (10-article speed story).
+PIPE_BATCH = 256
 
 
 @functools.lru_cache(maxsize=1)
@@ -37,6 +44,37 @@ def parse_article(article: Article) -> list[tuple[int, Any]]:
     paras = paragraphs(article.text)
     docs = nlp.pipe([p for _, p in paras], batch_size=64)
     return [(off, doc) for (off, _), doc in zip(paras, docs)]
+
+
+def _first_pass(nlp: Any) -> list[str]:
+    names = list(nlp.pipe_names)
+    return names[: names.index(SPLITTER) + 1] if SPLITTER in names else names
+
+
+def parse_articles(articles: list[Article]) -> dict[str, list[tuple[int, Any]]]:
+    """First pass over every article's paragraphs in one batched call: tokens, tags, dependency
+    parse and sentence boundaries; ``complete_docs`` adds the rest of the pipeline."""
+    nlp = load_spacy()
+    first = _first_pass(nlp)
+    paras = [(a.id, off, p) for a in articles for off, p in paragraphs(a.text)]
+    docs = nlp.pipe([p for _, _, p in paras], batch_size=PIPE_BATCH,
+                    disable=[n for n in nlp.pipe_names if n not in first])
+    out: dict[str, list[tuple[int, Any]]] = {a.id: [] for a in articles}
+    for (aid, off, _), doc in zip(paras, docs):
+        out[aid].append((off, doc))
+    return out
+
+
+def complete_docs(docs: dict[str, list[tuple[int, Any]]]) -> None:
+    """Run the components after the first pass (POS, lemmas, entities) on the docs, in place."""
+    nlp = load_spacy()
+    first = _first_pass(nlp)
+    flat = [doc for pairs in docs.values() for _, doc in pairs]
+    for name, proc in nlp.pipeline:
+        if name in first:
+            continue
+        for _ in proc.pipe(flat, batch_size=PIPE_BATCH):
+            pass
 
 
 def sentences_from_docs(article_id: str, docs: Iterable[tuple[int, Any]]) -> list[Sentence]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,7 @@ from scipy import sparse
 
 from ..embed import Embedder, embed_spans
 from ..model import Article, Sentence
-from ..nlp import parse_article, sentences_from_docs
+from ..nlp import complete_docs, parse_articles, sentences_from_docs
 from .units import Unit, blend, candidate_pairs, lexical_vectors, split_units, states_fact
 
 
@@ -183,19 +184,31 @@ class Prepared:
         return self._cache["sim"]
 
 
-def prepare(articles: list[Article], embedder: Embedder) -> Prepared:
-    """Split, parse and embed every article of the story (one model pass per sentence)."""
-    docs: dict[str, list[tuple[int, Any]]] = {}
-    sentences: list[Sentence] = []
-    for a in articles:
-        docs[a.id] = parse_article(a)
-        sentences.extend(sentences_from_docs(a.id, docs[a.id]))
-    units = split_units(sentences)
+def _unit_spans(sentences: list[Sentence], units: list[Unit]) -> list[list[tuple[int, int]]]:
+    """Each sentence's unit spans, as character offsets into the sentence."""
     spans: list[list[tuple[int, int]]] = [[] for _ in sentences]
     for u in units:
         s = sentences[u.sentence]
         spans[u.sentence].append((u.start - s.start, u.end - s.start))
-    vectors, parts = embed_spans(embedder, [s.text for s in sentences], spans)
+    return spans
+
+
+def prepare(articles: list[Article], embedder: Embedder) -> Prepared:
+    """Split, parse and embed every article of the story (one model pass per sentence).
+
+    The model reads the sentences on a worker thread while spaCy's second pass (POS, lemmas,
+    entities) and the units' word lists run here: onnxruntime releases the GIL, so the two overlap.
+    """
+    docs = parse_articles(articles)
+    sentences = [s for a in articles for s in sentences_from_docs(a.id, docs[a.id])]
+    units = split_units(sentences)
+    with ThreadPoolExecutor(1, thread_name_prefix="storylens-prepare") as worker:
+        pending = worker.submit(embed_spans, embedder, [s.text for s in sentences], _unit_spans(sentences, units))
+        complete_docs(docs)
+        prep = Prepared(articles, sentences, np.zeros((0, 0), dtype=np.float32), docs, units)
+        prep.lexical()  # reads every unit's lemmas while the model runs
+        vectors, parts = pending.result()
     dim = vectors.shape[1] if len(vectors) else 384
-    unit_vectors = np.concatenate(parts) if parts else np.zeros((0, dim), dtype=np.float32)
-    return Prepared(articles, sentences, vectors, docs, units, unit_vectors)
+    prep.vectors = vectors
+    prep.unit_vectors = np.concatenate(parts) if parts else np.zeros((0, dim), dtype=np.float32)
+    return prep
