@@ -11,6 +11,7 @@ reader can see what was taken out.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -108,7 +109,9 @@ def fold(s: str) -> str:
     return re.sub(r"[\W_]+", " ", s.casefold()).strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def _words(line: str) -> list[str]:
+    """The words of a line (cached: one line is asked about by several rules in a row)."""
     return _WORD.findall(line)
 
 
@@ -118,10 +121,13 @@ def is_sentence_like(line: str) -> bool:
 
 
 def _is_shouting(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    if len(letters) < 12 or len(_words(line)) < 3:
+    upper = sum(map(str.isupper, line))
+    if upper < 0.8 * 12:  # cannot reach 12 letters at the capitals share: not shouting
         return False
-    return sum(c.isupper() for c in letters) / len(letters) >= _CAPS_SHARE
+    letters = upper + sum(map(str.islower, line))
+    if letters < 12 or len(_words(line)) < 3:
+        return False
+    return upper / letters >= _CAPS_SHARE
 
 
 def _is_paragraph(line: str) -> bool:
