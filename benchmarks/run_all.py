@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_seed.py", "bench_extraction.py", "bench_relations.py", "bench_summary.py", "bench_speed.py"]
+BENCHES = ["bench_seed.py", "bench_extraction.py", "bench_relations.py", "bench_summary.py", "bench_speed.py",
+           # corpus mode (issue 4); bench_scale.py runs up to 100k articles, about half an hour
+           "bench_dedup.py", "bench_cluster.py", "bench_scale.py"]
 
 
 def main() -> int:
