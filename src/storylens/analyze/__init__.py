@@ -11,7 +11,7 @@ from .contradict import find_contradictions
 from .entities import find_entities
 from .prepare import Prepared, prepare
 from .quotes import find_quotes
-from .reuse import find_reuse
+from .reuse import find_reuse, find_verbatim
 from .timeline import build_timeline
 
 
@@ -31,17 +31,22 @@ def story_title(prep: Prepared) -> str:
 
 def analyze_articles(articles: list[Article], *, embedder: Embedder | None = None, summary_words: int = 120,
                      story: str | None = None) -> Brief:
-    """Analyse articles as one story and return its Brief."""
-    prep = prepare(articles, embedder or get_embedder())
-    sim = prep.similarity()
+    """Analyse articles as one story and return its Brief.
+
+    What needs only the parses (entities, quotes, verbatim copies) runs while the model pass does.
+    """
+    prep = prepare(articles, embedder or get_embedder(), wait=False)
+    entities, names = find_entities(prep)
+    quotes = find_quotes(prep, names)
+    copied = find_verbatim(prep.articles)
+    sim = prep.ready().similarity()
     claims = build_claims(prep, sim)
     contradictions = find_contradictions(prep, sim)
-    entities, names = find_entities(prep)
     from ..summarize import summarize
 
     summary = summarize(prep, claims, summary_words)
     sid = story or story_id(articles)
     return Brief(story=Story(sid, story_title(prep), [a.id for a in articles]), articles=list(articles),
-                 claims=claims, contradictions=contradictions, reuse=find_reuse(prep, sim),
-                 quotes=find_quotes(prep, names), entities=entities, timeline=build_timeline(prep, sim),
+                 claims=claims, contradictions=contradictions, reuse=find_reuse(prep, sim, copied),
+                 quotes=quotes, entities=entities, timeline=build_timeline(prep, sim),
                  summary=summary)

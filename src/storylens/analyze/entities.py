@@ -50,11 +50,11 @@ def find_entities(prep: Prepared) -> tuple[list[Entity], dict[str, str]]:
     top = {k: c.most_common(1)[0][0] for k, c in labels.items()}
     aliases = alias_map(top)
     merged: dict[str, Entity] = {}
-    for key in labels:
+    for key, counts in labels.items():
         target = aliases.get(key, key)
         e = merged.setdefault(target, Entity(forms[target].most_common(1)[0][0], top[target], [], 0))
         e.articles = sorted(set(e.articles) | where[key])
-        e.mentions += sum(labels[key].values())
+        e.mentions += sum(counts.values())
     names = {k: merged[aliases.get(k, k)].name for k in labels}
     ents = sorted(merged.values(), key=lambda e: (-len(e.articles), -e.mentions, e.name))
     return ents, names

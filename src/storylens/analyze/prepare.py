@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,17 @@ class Prepared:
     unit_vectors: np.ndarray | None = None
     _spans: dict[int, Any] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
+    _pending: Future[tuple[np.ndarray, list[np.ndarray]]] | None = None
+
+    def ready(self) -> Prepared:
+        """Wait for the model pass started by ``prepare(..., wait=False)`` and take its vectors."""
+        if self._pending is not None:
+            vectors, parts = self._pending.result()
+            self._pending = None
+            dim = vectors.shape[1] if len(vectors) else 384
+            self.vectors = vectors
+            self.unit_vectors = np.concatenate(parts) if parts else np.zeros((0, dim), dtype=np.float32)
+        return self
 
     def by_article(self) -> dict[str, list[int]]:
         """Sentence indices of each article, in reading order."""
@@ -79,14 +90,23 @@ class Prepared:
         """The spaCy span of sentence ``i`` (tokens, entities, dependency parse)."""
         if i not in self._spans:
             s = self.sentences[i]
-            for offset, doc in self.docs[s.article]:
-                if offset <= s.start < offset + len(doc.text) + 1:
+            for offset, end, doc in self._doc_bounds(s.article):
+                if offset <= s.start < end + 1:
                     span = doc.char_span(s.start - offset, s.end - offset, alignment_mode="expand")
                     self._spans[i] = span if span is not None else doc[:]
                     break
         return self._spans[i]
 
+    def _doc_bounds(self, article: str) -> list[tuple[int, int, Any]]:
+        """(start, end, doc) of each paragraph doc of the article; ``doc.text`` rebuilds the string
+        from its tokens on every call, so each length is read once."""
+        key = f"bounds:{article}"
+        if key not in self._cache:
+            self._cache[key] = [(off, off + len(doc.text), doc) for off, doc in self.docs[article]]
+        return self._cache[key]
+
     def _centre(self, v: np.ndarray) -> np.ndarray:
+        self.ready()
         if len(self.vectors) < 3:
             return v
         c = v - self.vectors.mean(axis=0, keepdims=True)
@@ -103,6 +123,7 @@ class Prepared:
     def centred_units(self) -> np.ndarray:
         """Unit vectors centred on the story's mean sentence vector."""
         if "cu" not in self._cache:
+            self.ready()
             assert self.unit_vectors is not None
             self._cache["cu"] = self._centre(self.unit_vectors)
         return self._cache["cu"]
@@ -193,22 +214,21 @@ def _unit_spans(sentences: list[Sentence], units: list[Unit]) -> list[list[tuple
     return spans
 
 
-def prepare(articles: list[Article], embedder: Embedder) -> Prepared:
+def prepare(articles: list[Article], embedder: Embedder, *, wait: bool = True) -> Prepared:
     """Split, parse and embed every article of the story (one model pass per sentence).
 
     The model reads the sentences on a worker thread while spaCy's second pass (POS, lemmas,
     entities) and the units' word lists run here: onnxruntime releases the GIL, so the two overlap.
+    With ``wait=False`` the vectors may still be on their way: the caller can do work that needs
+    only the parses and then call ``ready()`` (every method that reads vectors calls it too).
     """
     docs = parse_articles(articles)
     sentences = [s for a in articles for s in sentences_from_docs(a.id, docs[a.id])]
     units = split_units(sentences)
-    with ThreadPoolExecutor(1, thread_name_prefix="storylens-prepare") as worker:
-        pending = worker.submit(embed_spans, embedder, [s.text for s in sentences], _unit_spans(sentences, units))
-        complete_docs(docs)
-        prep = Prepared(articles, sentences, np.zeros((0, 0), dtype=np.float32), docs, units)
-        prep.lexical()  # reads every unit's lemmas while the model runs
-        vectors, parts = pending.result()
-    dim = vectors.shape[1] if len(vectors) else 384
-    prep.vectors = vectors
-    prep.unit_vectors = np.concatenate(parts) if parts else np.zeros((0, dim), dtype=np.float32)
-    return prep
+    worker = ThreadPoolExecutor(1, thread_name_prefix="storylens-prepare")
+    pending = worker.submit(embed_spans, embedder, [s.text for s in sentences], _unit_spans(sentences, units))
+    worker.shutdown(wait=False)  # the thread ends once the model pass is done
+    complete_docs(docs)
+    prep = Prepared(articles, sentences, np.zeros((0, 384), dtype=np.float32), docs, units, _pending=pending)
+    prep.lexical()  # reads every unit's lemmas while the model runs
+    return prep.ready() if wait else prep

@@ -72,16 +72,34 @@ def _sharing_pairs(arts: list[Article]) -> set[tuple[int, int]]:
     return pairs
 
 
-def find_reuse(prep: Prepared, sim: Similarity) -> list[Reuse]:
-    """Verbatim runs between every pair of articles, then near-copies among aligned sentences."""
+def find_verbatim(articles: list[Article]) -> list[Reuse]:
+    """Verbatim runs between every pair of articles that shares one (no vectors needed)."""
     found: list[Reuse] = []
-    arts = prep.articles
-    for x, y in sorted(_sharing_pairs(arts)):
-        found.extend(verbatim(arts[x], arts[y]))
+    for x, y in sorted(_sharing_pairs(articles)):
+        found.extend(verbatim(articles[x], articles[y]))
+    return found
+
+
+def _near_ratio(a: str, b: str) -> float | None:
+    """difflib's ratio of two folded sentences when it can reach NEAR, else None; the cheap upper
+    bounds (real_quick_ratio, quick_ratio) rule most pairs out without the full match."""
+    m = SequenceMatcher(None, _fold(a), _fold(b), autojunk=False)
+    if m.real_quick_ratio() < NEAR or m.quick_ratio() < NEAR:
+        return None
+    ratio = m.ratio()
+    return ratio if ratio >= NEAR else None
+
+
+def find_reuse(prep: Prepared, sim: Similarity, copied: list[Reuse] | None = None) -> list[Reuse]:
+    """Verbatim runs between every pair of articles (``copied``, when find_verbatim already ran),
+    then near-copies among aligned sentences."""
+    found = list(copied) if copied is not None else find_verbatim(prep.articles)
     covered = {(r.a.article, r.a.start) for r in found}
     for i, j, _ in sim.pairs(ALIGNED):
         si, sj = prep.sentences[i], prep.sentences[j]
-        ratio = SequenceMatcher(None, _fold(si.text), _fold(sj.text), autojunk=False).ratio()
-        if ratio >= NEAR and (si.article, si.start) not in covered:
+        if (si.article, si.start) in covered:
+            continue
+        ratio = _near_ratio(si.text, sj.text)
+        if ratio is not None:
             found.append(Reuse(si.span(), sj.span(), ratio, "near"))
     return sorted(found, key=lambda r: (-len(r.a.text), r.a.article, r.a.start))
