@@ -11,7 +11,7 @@ from scipy import sparse
 
 from ..embed import Embedder, embed_spans
 from ..model import Article, Sentence
-from ..nlp import complete_docs, parse_articles, sentences_from_docs
+from ..nlp import complete_docs, iter_parsed, sentences_from_docs
 from .units import Unit, blend, candidate_pairs, lexical_vectors, split_units, states_fact
 
 
@@ -67,15 +67,16 @@ class Prepared:
     unit_vectors: np.ndarray | None = None
     _spans: dict[int, Any] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
-    _pending: Future[tuple[np.ndarray, list[np.ndarray]]] | None = None
+    _pending: list[Future[tuple[np.ndarray, list[np.ndarray]]]] | None = None
 
     def ready(self) -> Prepared:
         """Wait for the model pass started by ``prepare(..., wait=False)`` and take its vectors."""
         if self._pending is not None:
-            vectors, parts = self._pending.result()
+            done = [f.result() for f in self._pending]
             self._pending = None
-            dim = vectors.shape[1] if len(vectors) else 384
-            self.vectors = vectors
+            dim = done[0][0].shape[1] if done and len(done[0][0]) else 384
+            parts = [p for _, chunk in done for p in chunk]
+            self.vectors = np.concatenate([v for v, _ in done]) if done else np.zeros((0, dim), dtype=np.float32)
             self.unit_vectors = np.concatenate(parts) if parts else np.zeros((0, dim), dtype=np.float32)
         return self
 
@@ -214,19 +215,45 @@ def _unit_spans(sentences: list[Sentence], units: list[Unit]) -> list[list[tuple
     return spans
 
 
+# Sentences handed to the model at a time while spaCy parses the rest: two batches of embed.BATCH,
+# one per model thread, so the model starts after the first articles instead of after all of them.
+CHUNK = 64
+
+
 def prepare(articles: list[Article], embedder: Embedder, *, wait: bool = True) -> Prepared:
     """Split, parse and embed every article of the story (one model pass per sentence).
 
-    The model reads the sentences on a worker thread while spaCy's second pass (POS, lemmas,
-    entities) and the units' word lists run here: onnxruntime releases the GIL, so the two overlap.
-    With ``wait=False`` the vectors may still be on their way: the caller can do work that needs
-    only the parses and then call ``ready()`` (every method that reads vectors calls it too).
+    The model reads sentences on a worker thread, a chunk at a time, while spaCy parses the next
+    articles and then runs its second pass (POS, lemmas, entities) and the units' word lists are
+    read: onnxruntime releases the GIL, so the two overlap. With ``wait=False`` the vectors may
+    still be on their way: the caller can do work that needs only the parses and then call
+    ``ready()`` (every method that reads vectors calls it too).
     """
-    docs = parse_articles(articles)
-    sentences = [s for a in articles for s in sentences_from_docs(a.id, docs[a.id])]
-    units = split_units(sentences)
+    docs: dict[str, list[tuple[int, Any]]] = {}
+    sentences: list[Sentence] = []
+    units: list[Unit] = []
+    pending: list[Future[tuple[np.ndarray, list[np.ndarray]]]] = []
     worker = ThreadPoolExecutor(1, thread_name_prefix="storylens-prepare")
-    pending = worker.submit(embed_spans, embedder, [s.text for s in sentences], _unit_spans(sentences, units))
+    sent = 0  # sentences already handed to the model
+
+    def submit() -> None:
+        nonlocal sent
+        chunk = sentences[sent:]
+        local = split_units(chunk)
+        for u in local:
+            u.sentence += sent
+        units.extend(local)
+        spans = _unit_spans(sentences, local)[sent:]
+        pending.append(worker.submit(embed_spans, embedder, [s.text for s in chunk], spans))
+        sent = len(sentences)
+
+    for article, pairs in iter_parsed(articles):
+        docs[article.id] = pairs
+        sentences.extend(sentences_from_docs(article.id, pairs))
+        if len(sentences) - sent >= CHUNK:
+            submit()
+    if len(sentences) > sent or not pending:
+        submit()
     worker.shutdown(wait=False)  # the thread ends once the model pass is done
     complete_docs(docs)
     prep = Prepared(articles, sentences, np.zeros((0, 384), dtype=np.float32), docs, units, _pending=pending)
