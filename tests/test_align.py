@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,8 @@ from storylens.analyze import units
 from storylens.analyze.prepare import prepare
 from storylens.embed import get_embedder
 from storylens.ingest import read_inputs
+from storylens.model import Sentence
+from storylens.nlp import load_spacy
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +68,25 @@ def test_index_finds_nearly_all_pairs_exact_comparison_finds(prep, monkeypatch):
     found = set(zip(ii.tolist(), jj.tolist()))
     assert found <= exact and len(found) < len(exact)  # a subset, and not all pairs
     assert len(found & strong) >= 0.8 * len(strong)  # yet the close pairs are nearly all there
+
+
+def test_a_relative_clause_member_reaches_back_to_the_clause_it_qualifies(seed_brief):
+    """No consensus support opens with a bare relative pronoun: the span names what it is about."""
+    for claim in seed_brief.claims:
+        if claim.kind == "consensus":
+            for s in claim.support:
+                assert not re.match(r"(?i)(which|who|whom|whose)\b", s.text), s.text
+
+
+def test_the_latter_reads_as_its_antecedent_for_the_model(prep):
+    from storylens.analyze import anaphora
+
+    s = Sentence("x", 0, 0, 26, "The latter faces sanctions.", 0)
+    doc = load_spacy()("Russia spoke with North Korea on Monday.")
+    text, edit = anaphora.model_text(s, doc)
+    assert text == "North Korea faces sanctions."
+    assert anaphora.shift([(0, 26), (11, 26)], edit) == [(0, 27), (12, 27)]
+    former, _ = anaphora.model_text(Sentence("x", 0, 0, 25, "The former said no more.", 0), doc)
+    assert former == "Russia said no more."
+    assert anaphora.model_text(s, None) == (s.text, None)
+    assert any(edit is not None for edit in prep._cache["edits"].values())

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..model import Claim, Span
 from .prepare import Prepared
+from .units import pieces
 
 # Thresholds on the blended unit similarity, set on the seed story (gold.json) with claims scored
 # by ../shared/seeds/score_brief.py: LINK 0.3 with COHERE 0.25-0.3 found 13/15 gold facts; LINK 0.35
@@ -38,6 +39,9 @@ MIN_DETAIL_WORDS = 5
 # unique detail is freed from a consensus span (4/8 -> 5/8).
 REFINE = 0.1
 _WORD = re.compile(r"\w+")
+# A clause that opens with a relative pronoun says something about a noun in the clause before it
+# ("..., which had broken away from X, as independent states"): alone it lacks its subject and verb.
+_RELATIVE = re.compile(r"^(?:which|who|whom|whose)\b", re.IGNORECASE)
 _EDGE = re.compile(r"^[\s,;:–—-]+|[\s,;:–—-]+$")
 
 
@@ -113,9 +117,21 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return max(0, inter) / max(1, max(a[1] - a[0], b[1] - b[0]))
 
 
-def _span(prep: Prepared, u: int) -> Span:
+def _bounds(prep: Prepared, u: int) -> tuple[int, int]:
+    """A consensus member's span: the unit, reaching back over the clause before it when the unit
+    is a relative clause, so the support names what the clause is about."""
     unit = prep.units[u]
-    return Span(prep.sentences[unit.sentence].article, unit.start, unit.end, unit.text)
+    s = prep.sentences[unit.sentence]
+    if not _RELATIVE.match(unit.text):
+        return unit.start, unit.end
+    before = [a for a, z in pieces(s) if s.start + z <= unit.start]
+    return (s.start + before[-1], unit.end) if before else (unit.start, unit.end)
+
+
+def _span(prep: Prepared, u: int) -> Span:
+    a, z = _bounds(prep, u)
+    s = prep.sentences[prep.units[u].sentence]
+    return Span(s.article, a, z, s.text[a - s.start : z - s.start])
 
 
 def _contained(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -204,7 +220,7 @@ def build_claims(prep: Prepared, sim: object = None) -> list[Claim]:
         rep = group[_medoid(prep, group)]
         ordered = sorted(group, key=lambda u: (u != rep, prep.unit_articles()[u], prep.units[u].start))
         for u in group:
-            covered.setdefault(prep.units[u].sentence, []).append((prep.units[u].start, prep.units[u].end))
+            covered.setdefault(prep.units[u].sentence, []).append(_bounds(prep, u))
         n = len({prep.sentences[prep.units[u].sentence].article for u in group})
         claims.append(Claim(f"c{len(claims) + 1}", prep.units[rep].text, "consensus", n,
                             [_span(prep, u) for u in ordered], round(score, 4)))

@@ -12,6 +12,7 @@ from scipy import sparse
 from ..embed import Embedder, embed_spans
 from ..model import Article, Sentence
 from ..nlp import complete_docs, iter_parsed, sentences_from_docs
+from .anaphora import model_text, shift
 from .units import Unit, blend, candidate_pairs, lexical_vectors, split_units, states_fact
 
 
@@ -154,6 +155,13 @@ class Prepared:
             self._read_units()
         return self._cache["fact"]
 
+    def _antecedent_terms(self, u: Unit) -> set[str]:
+        """The words of the name a unit's "the latter"/"the former" stands for (anaphora.py)."""
+        edit = self._cache.get("edits", {}).get(u.sentence)
+        if edit is None or u.start - self.sentences[u.sentence].start > edit[0]:
+            return set()
+        return {w.lower() for w in edit[3].split() if len(w) > 1}
+
     def _read_units(self) -> None:
         terms: list[set[str]] = []
         fact = np.zeros(len(self.units), dtype=bool)
@@ -163,6 +171,7 @@ class Prepared:
             tokens = [t for t in span if u.start <= base + t.idx and base + t.idx + len(t.text) <= u.end]
             terms.append({t.lemma_.lower() for t in tokens
                           if not t.is_stop and (t.is_alpha or t.like_num) and len(t.text) > 1})
+            terms[-1] |= self._antecedent_terms(u)
             whole = u.start == self.sentences[u.sentence].start and u.end == self.sentences[u.sentence].end
             fact[k] = whole or states_fact(tokens, terms[-1])
         self._cache["lex"] = lexical_vectors(terms, [u.sentence for u in self.units])
@@ -215,6 +224,15 @@ def _unit_spans(sentences: list[Sentence], units: list[Unit]) -> list[list[tuple
     return spans
 
 
+def _tokens(pairs: list[tuple[int, Any]], s: Sentence) -> Any:
+    """The spaCy tokens of sentence ``s`` in its article's (offset, doc) pairs (empty if none)."""
+    for offset, doc in pairs:
+        if offset <= s.start and s.end <= offset + len(doc.text):
+            span = doc.char_span(s.start - offset, s.end - offset, alignment_mode="expand")
+            return span if span is not None else []
+    return []
+
+
 # Sentences handed to the model at a time while spaCy parses the rest: two batches of embed.BATCH,
 # one per model thread, so the model starts after the first articles instead of after all of them.
 CHUNK = 64
@@ -235,6 +253,8 @@ def prepare(articles: list[Article], embedder: Embedder, *, wait: bool = True) -
     pending: list[Future[tuple[np.ndarray, list[np.ndarray]]]] = []
     worker = ThreadPoolExecutor(1, thread_name_prefix="storylens-prepare")
     sent = 0  # sentences already handed to the model
+    texts: list[str] = []  # what the model reads for each sentence (anaphora.model_text)
+    edits: list[tuple[int, int, int] | None] = []
 
     def submit() -> None:
         nonlocal sent
@@ -243,13 +263,18 @@ def prepare(articles: list[Article], embedder: Embedder, *, wait: bool = True) -
         for u in local:
             u.sentence += sent
         units.extend(local)
-        spans = _unit_spans(sentences, local)[sent:]
-        pending.append(worker.submit(embed_spans, embedder, [s.text for s in chunk], spans))
+        spans = [shift(sp, edits[sent + k]) for k, sp in enumerate(_unit_spans(sentences, local)[sent:])]
+        pending.append(worker.submit(embed_spans, embedder, texts[sent:], spans))
         sent = len(sentences)
 
     for article, pairs in iter_parsed(articles):
         docs[article.id] = pairs
-        sentences.extend(sentences_from_docs(article.id, pairs))
+        own = sentences_from_docs(article.id, pairs)
+        for k, s in enumerate(own):
+            text, edit = model_text(s, _tokens(pairs, own[k - 1]) if k else None)
+            texts.append(text)
+            edits.append(edit)
+        sentences.extend(own)
         if len(sentences) - sent >= CHUNK:
             submit()
     if len(sentences) > sent or not pending:
@@ -257,5 +282,6 @@ def prepare(articles: list[Article], embedder: Embedder, *, wait: bool = True) -
     worker.shutdown(wait=False)  # the thread ends once the model pass is done
     complete_docs(docs)
     prep = Prepared(articles, sentences, np.zeros((0, 384), dtype=np.float32), docs, units, _pending=pending)
+    prep._cache["edits"] = {i: (e[0], e[1], e[2], texts[i][e[0] : e[0] + e[2]]) for i, e in enumerate(edits) if e}
     prep.lexical()  # reads every unit's lemmas while the model runs
     return prep.ready() if wait else prep

@@ -65,7 +65,8 @@ class Unit:
     text: str
 
 
-def _pieces(s: Sentence) -> list[tuple[int, int]]:
+def pieces(s: Sentence) -> list[tuple[int, int]]:
+    """(start, end) of each clause piece of the sentence, offsets into its text."""
     bounds, last = [], 0
     for m in _CUT.finditer(s.text):
         bounds.append((last, m.start()))
@@ -79,12 +80,12 @@ def split_units(sentences: list[Sentence]) -> list[Unit]:
     units: list[Unit] = []
     for i, s in enumerate(sentences):
         units.append(Unit(i, s.start, s.end, s.text))
-        pieces = _pieces(s)
-        if len(pieces) < 2:
+        cut = pieces(s)
+        if len(cut) < 2:
             continue
         for w in range(1, MAX_WINDOW + 1):
-            for k in range(len(pieces) - w + 1):
-                a, b = pieces[k][0], pieces[k + w - 1][1]
+            for k in range(len(cut) - w + 1):
+                a, b = cut[k][0], cut[k + w - 1][1]
                 text = s.text[a:b]
                 if len(_WORD.findall(text)) >= MIN_UNIT_WORDS and (a, b) != (0, len(s.text)):
                     units.append(Unit(i, s.start + a, s.start + b, text))
