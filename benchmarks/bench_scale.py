@@ -33,6 +33,9 @@ Measured per size (--runs runs, medians and ranges; default 3 up to 10k articles
            to the first K; the rate then extrapolates the time).
   dedup    baseline, one process: storylens.dedup.NearDuplicates().add_many() over all N texts in
            arrival order: the share of near-duplicate detection.
+Code measured: other people edit src/ while benchmarks run, so by default (--code head) every child
+runs on a snapshot of the committed src/ at HEAD (`git archive HEAD src`, extracted under --out and
+put first on PYTHONPATH); results.md names the commit. --code tree runs the working tree instead.
 Growth exponent between consecutive sizes: log(t2/t1) / log(n2/n1), for n = articles and for
 n = embedded (kept) articles. Linear is 1, quadratic 2.
 
@@ -312,6 +315,26 @@ def run_child(cmd: list[str], stdout: Path, stderr: Path) -> dict[str, float]:
     return {"seconds": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
 
 
+def code_snapshot(out: Path, mode: str) -> str:
+    """Put a snapshot of src/ at HEAD first on the children's PYTHONPATH; the code's description."""
+    if mode == "tree":
+        return "working tree"
+    root = repo_path(".")
+    try:
+        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        dest = out / f"code-{sha[:12]}"
+        if not (dest / "src" / "storylens").is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            archive = subprocess.run(["git", "-C", str(root), "archive", sha, "src"], check=True,
+                                     capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        fail(f"could not snapshot src/ at HEAD ({exc}); use --code tree")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(dest / "src"), os.environ.get("PYTHONPATH")]))
+    return f"commit {sha[:12]}"
+
+
 def ingest_cmd(corpus: Path, db: Path) -> list[str]:
     return [sys.executable, "-c", "from storylens.cli import main; main()", "ingest", str(corpus),
             "--db", str(db), "--format", "json"]
@@ -519,6 +542,8 @@ def main() -> None:
     ap.add_argument("--embed-cap", type=int, default=0, help="embed baseline on at most K texts (0: all)")
     ap.add_argument("--profile", type=int, nargs="?", const=10000, default=None,
                     help="cProfile one ingest of this size (default 10000)")
+    ap.add_argument("--code", choices=["head", "tree"], default="head",
+                    help="measure src/ as committed at HEAD (a snapshot) or the working tree")
     ap.add_argument("--out", default=str(repo_path(DEFAULT_OUT)))
     args = ap.parse_args()
     data, out = Path(args.data), Path(args.out)
@@ -526,6 +551,8 @@ def main() -> None:
         fail(f"{data} does not hold the development data (multi-news-val/ ...)")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     out.mkdir(parents=True, exist_ok=True)
+    code = code_snapshot(out, args.code)
+    progress(f"measuring storylens at {code}")
     cache: dict[str, Any] = {}
     corpora = {n: corpus_file(out, data, n, args, cache) for n in sorted(set(sizes) | ({args.profile} - {None}))}
     given = [int(r) for r in args.runs.split(",")] if args.runs else []
@@ -537,7 +564,7 @@ def main() -> None:
     prof = profile(args.profile, corpora[args.profile][0], out) if args.profile else None
     table, *_ = summarize(results)
     command = "python benchmarks/bench_scale.py " + " ".join(sys.argv[1:])
-    text = [f"`{command.strip()}`", "", table, "", *targets(results)]
+    text = [f"`{command.strip()}`", "", f"storylens code: {code}", "", table, "", *targets(results)]
     if prof:
         text += ["", f"Profile: {prof.name}"]
     (out / "results.md").write_text("\n".join(text) + "\n", encoding="utf-8")
