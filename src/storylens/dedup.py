@@ -380,7 +380,7 @@ class NearDuplicates:
     def add(self, article_id: str, text: str, signature: bytes | None = None) -> Match | None:
         """Index one article; return the earlier article it copies, or None when it is new.
 
-        ``signature`` (from :meth:`signature`) saves computing it again. Adding an id again changes
+        ``signature`` (from :meth:`signature`) spares a second pass over the text. Adding an id again changes
         nothing and returns the same answer as the first time.
         """
         if article_id in self._seen:
