@@ -90,3 +90,29 @@ def test_the_latter_reads_as_its_antecedent_for_the_model(prep):
     assert former == "Russia said no more."
     assert anaphora.model_text(s, None) == (s.text, None)
     assert any(edit is not None for edit in prep._cache["edits"].values())
+
+
+def test_two_pass_parse_gives_the_one_pass_annotations(seed_dir):
+    """spaCy's first pass (up to the parser) then complete_docs annotate exactly as the full pipeline."""
+    from storylens.nlp import complete_docs, parse_article, parse_articles
+
+    articles, _ = read_inputs([str(seed_dir)])
+    two = parse_articles(articles)
+    complete_docs(two)
+
+    def marks(doc):
+        return [(t.text, t.pos_, t.lemma_, t.dep_, t.head.i, t.is_sent_start, t.ent_type_) for t in doc]
+
+    for a in articles:
+        one = parse_article(a)
+        assert [off for off, _ in one] == [off for off, _ in two[a.id]]
+        assert [marks(d) for _, d in one] == [marks(d) for _, d in two[a.id]]
+
+
+def test_vectors_arriving_later_are_the_vectors(prep, seed_dir):
+    """prepare(wait=False) hands back the parses at once; ready() brings the same vectors."""
+    articles, _ = read_inputs([str(seed_dir)])
+    later = prepare(articles, get_embedder(), wait=False)
+    assert later.ready().vectors.shape == prep.vectors.shape
+    assert np.allclose(later.vectors, prep.vectors, atol=1e-5)
+    assert np.allclose(later.unit_vectors, prep.unit_vectors, atol=1e-5)
