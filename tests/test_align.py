@@ -116,3 +116,23 @@ def test_vectors_arriving_later_are_the_vectors(prep, seed_dir):
     assert later.ready().vectors.shape == prep.vectors.shape
     assert np.allclose(later.vectors, prep.vectors, atol=1e-5)
     assert np.allclose(later.unit_vectors, prep.unit_vectors, atol=1e-5)
+
+
+def test_no_consensus_claim_joins_two_differently_dated_events(seed_brief):
+    """Clauses from sentences dated by month or number with no date word in common stay apart."""
+    from storylens.analyze.contradict import _dates
+    from storylens.nlp import load_spacy
+
+    nlp = load_spacy()
+    texts = {a.id: a.text for a in seed_brief.articles}
+    for claim in seed_brief.claims:
+        if claim.kind != "consensus":
+            continue
+        dated = []
+        for s in claim.support:
+            sentence = next(sent for sent in nlp(texts[s.article]).sents
+                            if sent.start_char <= s.start < sent.end_char + 1)
+            words = {w.lower() for d in _dates(sentence) for w in re.findall(r"\w+", d)}
+            if words:
+                dated.append(words)
+        assert all(a & b for k, a in enumerate(dated) for b in dated[k + 1 :]), claim.text

@@ -17,6 +17,7 @@ import re
 import numpy as np
 
 from ..model import Claim, Span
+from .contradict import _dates
 from .prepare import Prepared
 from .units import pieces
 
@@ -49,7 +50,7 @@ def _links(prep: Prepared) -> list[tuple[float, int, int]]:
     """(score, unit, unit) for each unit's best partner in each other article, strongest first."""
     i, j, cos = prep.unit_pairs()
     fact = prep.unit_has_fact()
-    ok = fact[i] & fact[j]
+    ok = fact[i] & fact[j] & _same_time(prep, i, j)
     i, j, cos = i[ok], j[ok], cos[ok]
     if not len(i):
         return []
@@ -65,6 +66,25 @@ def _links(prep: Prepared) -> list[tuple[float, int, int]]:
                 best[key] = (s, v)
     links = {(s, min(u, v), max(u, v)) for (u, _), (s, v) in best.items()}
     return sorted(links, key=lambda x: (-x[0], x[1], x[2]))
+
+
+def _same_time(prep: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Per unit pair: could the two be one event? Not when both sentences carry an explicit date
+    (a month or a number) and the dates share no word ("in January" against "in March"): two
+    accusations months apart are two facts, however alike their wording."""
+    owner = [u.sentence for u in prep.units]
+    words: dict[int, set[str]] = {}
+
+    def dated(k: int) -> set[str]:
+        if k not in words:
+            words[k] = {w.lower() for d in _dates(prep.spacy_span(k)) for w in _WORD.findall(d)}
+        return words[k]
+
+    out = np.ones(len(i), dtype=bool)
+    for n, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
+        da, db = dated(owner[a]), dated(owner[b])
+        out[n] = not (da and db and not da & db)
+    return out
 
 
 def _groups(prep: Prepared) -> list[list[int]]:
