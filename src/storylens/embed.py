@@ -24,9 +24,11 @@ from .errors import ConfigError, NotInstalled
 # Texts longer than this many tokens are cut; MiniLM was trained on 128-token windows and news
 # sentences run ~30 tokens, so 256 loses nothing that matters and caps the cost of run-on lines.
 MAX_TOKENS = 256
-# Batch size: 32 sorted-by-length sentences measured fastest on 2 cores (DESIGN.md: 16-64 all
-# reach ~200 sentences/s once padding is per batch).
-BATCH = 32
+# Batch size: with one-thread sessions (see WORKERS) small length-sorted batches waste the least
+# on padding: the 10-article speed story's 243 sentences took 2.23-2.35 CPU s at 8, 2.32-2.40 at
+# 12, 2.47-2.51 at 16, 2.60-2.98 at 32 and 3.4-3.5 at 64 (two rounds, best of 3 each). DESIGN.md's
+# 16-64 was measured with onnxruntime's own intra-op threads.
+BATCH = 8
 # Batches run side by side on this many threads, each on a one-thread session, instead of one batch
 # at a time on onnxruntime's own intra-op threads: on the 10-article speed story (243 sentences, 2
 # cores, loaded machine) the model pass took 2.9 CPU s against 4.4 with two spinning intra-op
@@ -139,9 +141,9 @@ class OnnxEmbedder:
 
 
 def _chunks(order: list[int], workers: int) -> list[list[int]]:
-    """Length-sorted indices cut into batches of at most BATCH, their count a multiple of
-    ``workers`` so that every thread gets an even share (72 sentences on 2 threads: 4 x 18, not
-    32 + 32 + 8)."""
+    """Length-sorted indices cut into batches of at most BATCH and of near-equal size, as many as
+    a multiple of ``workers`` needs, so that the threads get even shares (72 sentences on 2 threads
+    with batches of 32: 4 x 18, not 32 + 32 + 8)."""
     if not order:
         return []
     count = workers * math.ceil(len(order) / (workers * BATCH))
