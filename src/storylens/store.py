@@ -285,20 +285,22 @@ class Store:
         return [r[0] for r in self.db.execute("SELECT article FROM membership WHERE story=? ORDER BY seq",
                                               (story,))]
 
-    def stories(self, since: str | None = None) -> list[StoryRow]:
-        """Every story, most recently seen first; ``since`` keeps stories seen on or after that date."""
+    def stories(self, since: str | None = None, *, only: str | None = None) -> list[StoryRow]:
+        """Every story (or the one with id ``only``), most recently seen first; ``since`` keeps
+        stories seen on or after that date."""
         rows = self.db.execute(
             "SELECT s.id, s.title, count(a.id), count(DISTINCT coalesce(a.outlet, a.url, a.id)),"
             " min(coalesce(a.published, a.added)), max(coalesce(a.published, a.added)), s.version,"
             " sum(a.duplicate_of IS NOT NULL)"
             " FROM stories s JOIN membership m ON m.story=s.id JOIN articles a ON a.id=m.article"
-            " GROUP BY s.id ORDER BY max(coalesce(a.published, a.added)) DESC, s.born DESC")
+            " WHERE ?1 IS NULL OR s.id = ?1"
+            " GROUP BY s.id ORDER BY max(coalesce(a.published, a.added)) DESC, s.born DESC", (only,))
         out = [StoryRow(*r) for r in rows]
         return [r for r in out if since is None or r.last_seen[:len(since)] >= since]
 
     def story_row(self, story: str) -> StoryRow:
-        sid = self.resolve(story)
-        return next(r for r in self.stories() if r.id == sid)
+        """One story's listing row (a merged story's old id leads to the story that absorbed it)."""
+        return self.stories(only=self.resolve(story))[0]
 
     # -- briefs ---------------------------------------------------------------------------------
     def cached_brief(self, story: str) -> dict[str, Any] | None:
