@@ -246,3 +246,10 @@ def test_cli_stories_and_show_need_a_store(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == (f"Error: {tmp_path / 'none.db'}: no such store; create it with "
                                      "`storylens ingest SOURCE --db PATH`")
+
+
+@pytest.mark.parametrize("language", ["ja", "ko", "zh", "xx"])
+def test_terms_of_any_language(language: str) -> None:
+    """Languages whose word lists need extra tokenisers (MeCab for ja/ko) still get weights."""
+    terms = terms_of("東京の天気 서울", "今日は東京で雨が降りました。 서울에 비가 왔다.", language)
+    assert terms and abs(sum(v * v for v in terms.values()) - 1.0) < 1e-6

@@ -67,15 +67,24 @@ class Features:
     day: float | None = None
 
 
+@functools.lru_cache(maxsize=64)
+def _wordlist(language: str) -> str:
+    """``language`` when wordfreq can weigh its words here, else "en". Japanese and Korean need
+    MeCab, which wordfreq imports only on first use (an ImportError in the middle of an ingest)."""
+    import wordfreq
+
+    try:
+        wordfreq.zipf_frequency("a", language)
+    except (LookupError, ValueError, ImportError):
+        return "en"
+    return language
+
+
 @functools.lru_cache(maxsize=400_000)
 def _weight(word: str, language: str) -> float:
     import wordfreq
 
-    try:
-        zipf = wordfreq.zipf_frequency(word, language)
-    except (LookupError, ValueError):
-        zipf = wordfreq.zipf_frequency(word, "en")
-    return max(0.0, ZIPF_TOP - zipf)
+    return max(0.0, ZIPF_TOP - wordfreq.zipf_frequency(word, _wordlist(language)))
 
 
 def _language(article: Article) -> str:
