@@ -8,6 +8,7 @@ at all, so an interrupted ingest loses nothing that was committed and a rerun ca
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -58,9 +59,44 @@ MIGRATIONS: list[str] = [
     CREATE TABLE story_aliases (old TEXT PRIMARY KEY, new TEXT NOT NULL);
     CREATE TABLE briefs (story TEXT PRIMARY KEY, version INTEGER NOT NULL, brief TEXT NOT NULL);
     """,
+    # 2: full-text search over article titles and text (the web app's search box). An external-content
+    # FTS5 index: the text is stored once (in ``articles``), triggers keep the index in step with every
+    # write, and 'rebuild' indexes what an older store already holds. The index is keyed by the
+    # articles' rowid, which only VACUUM could renumber: the store never runs it, and
+    # Store.reindex_search() rebuilds the index if someone does.
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles',
+                                                 tokenize='unicode61 remove_diacritics 2');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+    """,
 ]
 
 _TABLES = frozenset({"articles", "sentences", "features", "signatures", "stories", "membership", "briefs"})
+
+
+# Words of a search query used: a search box holds a few words; the cap bounds what one request can
+# ask of the index (a pasted paragraph would otherwise become a query of hundreds of terms).
+MAX_SEARCH_WORDS = 32
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def fts_query(text: str) -> str | None:
+    """A user's search words as an FTS5 query that cannot be a syntax error: every word becomes a
+    quoted string (inner quotes doubled), all of them required. None when no word is left."""
+    words = _CONTROL.sub(" ", text).split()[:MAX_SEARCH_WORDS]
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
 class StoreError(StorylensError):
@@ -288,15 +324,62 @@ class Store:
     def stories(self, since: str | None = None, *, only: str | None = None) -> list[StoryRow]:
         """Every story (or the one with id ``only``), most recently seen first; ``since`` keeps
         stories seen on or after that date."""
+        out = self._story_rows("?1 IS NULL OR s.id = ?1", (only,))
+        return [r for r in out if since is None or r.last_seen[:len(since)] >= since]
+
+    def _story_rows(self, where: str, params: Sequence[Any], limit: int = -1, offset: int = 0) -> list[StoryRow]:
         rows = self.db.execute(
             "SELECT s.id, s.title, count(a.id), count(DISTINCT coalesce(a.outlet, a.url, a.id)),"
             " min(coalesce(a.published, a.added)), max(coalesce(a.published, a.added)), s.version,"
             " sum(a.duplicate_of IS NOT NULL)"
             " FROM stories s JOIN membership m ON m.story=s.id JOIN articles a ON a.id=m.article"
-            " WHERE ?1 IS NULL OR s.id = ?1"
-            " GROUP BY s.id ORDER BY max(coalesce(a.published, a.added)) DESC, s.born DESC", (only,))
-        out = [StoryRow(*r) for r in rows]
-        return [r for r in out if since is None or r.last_seen[:len(since)] >= since]
+            f" WHERE {where}"
+            " GROUP BY s.id ORDER BY max(coalesce(a.published, a.added)) DESC, s.born DESC"
+            f" LIMIT {int(limit)} OFFSET {int(offset)}", params)
+        return [StoryRow(*r) for r in rows]
+
+    def list_stories(self, query: str | None = None, *, limit: int = -1, offset: int = 0,
+                     ) -> tuple[list[StoryRow], int]:
+        """A page of stories, most recently seen first, and how many there are in all.
+
+        With ``query``, only the stories holding an article whose title or text has every word of it
+        (full-text search; any string is safe, see :func:`fts_query`).
+        """
+        if query is None or not query.strip():
+            total = self.db.execute("SELECT count(*) FROM stories").fetchone()[0]
+            return self._story_rows("1", (), limit, offset), int(total)
+        match = fts_query(query)
+        if match is None:
+            return [], 0
+        where = ("s.id IN (SELECT m2.story FROM articles_fts f JOIN articles a2 ON a2.rowid = f.rowid"
+                 " JOIN membership m2 ON m2.article = a2.id WHERE articles_fts MATCH ?1)")
+        total = self.db.execute(f"SELECT count(*) FROM stories s WHERE {where}", (match,)).fetchone()[0]
+        return self._story_rows(where, (match,), limit, offset), int(total)
+
+    def outlets_of(self, stories: Sequence[str]) -> dict[str, list[str]]:
+        """Story id -> the names of its outlets (articles with a known outlet), alphabetically."""
+        out: dict[str, list[str]] = {s: [] for s in stories}
+        for k in range(0, len(stories), 900):  # SQLite's bound-parameter limit is 999 on old builds
+            chunk = list(stories[k:k + 900])
+            for story, outlet in self.db.execute(
+                    "SELECT DISTINCT m.story, a.outlet FROM membership m JOIN articles a ON a.id = m.article"
+                    f" WHERE m.story IN ({','.join('?' * len(chunk))}) AND coalesce(a.outlet, '') != ''"
+                    " ORDER BY m.story, a.outlet COLLATE NOCASE", chunk):
+                out[story].append(outlet)
+        return out
+
+    def story_versions(self) -> dict[str, int]:
+        """Story id -> version (it goes up each time the story changes)."""
+        return dict(self.db.execute("SELECT id, version FROM stories"))
+
+    def story_version(self, story: str) -> int | None:
+        row = self.db.execute("SELECT version FROM stories WHERE id=?", (story,)).fetchone()
+        return int(row[0]) if row else None
+
+    def reindex_search(self) -> None:
+        """Rebuild the full-text index from the articles (needed only after a VACUUM)."""
+        with self.transaction():
+            self.db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
 
     def story_row(self, story: str) -> StoryRow:
         """One story's listing row (a merged story's old id leads to the story that absorbed it)."""

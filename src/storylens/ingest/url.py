@@ -1,15 +1,25 @@
-"""Fetching web pages with the standard library: timeout, size limit, clear reasons for failures."""
+"""Fetching web pages with the standard library: timeout, size limit, clear reasons for failures.
+
+Inside ``public_only()`` (the web app's ingest, unless started with ``--allow-private``), every
+connection, redirects included, first resolves its host and refuses it when any address is loopback,
+private, link-local, multicast, reserved or otherwise not global; it then connects to the address it
+checked (so a second DNS answer cannot swap in another). Elsewhere (the CLI) any address is read.
+"""
 
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import socket
 import ssl
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from .. import __version__
 from ..errors import FetchError
@@ -34,8 +44,97 @@ def is_url(source: str) -> bool:
     return source[:8].lower().startswith(("http://", "https://"))
 
 
+class AddressRefused(OSError):
+    """A host resolved to an address that ``public_only()`` does not connect to."""
+
+
+_public_only: ContextVar[bool] = ContextVar("storylens_public_only", default=False)
+
+
+@contextmanager
+def public_only(enabled: bool = True) -> Iterator[None]:
+    """Within this block (this thread's context), fetch only from global (public) addresses."""
+    token = _public_only.set(enabled)
+    try:
+        yield
+    finally:
+        _public_only.reset(token)
+
+
+def address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why ``ip`` is not fetched from in public-only mode (None for a global address)."""
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if mapped is not None:
+        return address_refusal(mapped)
+    for kind in ("loopback", "link_local", "multicast", "reserved", "unspecified", "private"):
+        if getattr(ip, f"is_{kind}"):
+            return f"a {kind.replace('_', '-')} address"
+    return None if ip.is_global else "not a public address"
+
+
+def _vetted_connection(address: tuple[str, int], timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
+                       source_address: Any = None, **_: Any) -> socket.socket:
+    """``socket.create_connection`` that checks every address of the host before connecting to one."""
+    host, port = address
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    for *_rest, sockaddr in infos:
+        why = address_refusal(ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0]))
+        if why:
+            said = host if host == sockaddr[0] else f"{host} resolves to {sockaddr[0]},"
+            raise AddressRefused(f"refused: {said} {why} (private and local addresses are read only with "
+                                 "--allow-private)")
+    error: OSError = OSError(f"no address for {host}")
+    for family, kind, proto, _name, sockaddr in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise error
+
+
+class _VettedHTTP(http.client.HTTPConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _vetted_connection
+
+
+class _VettedHTTPS(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _vetted_connection
+
+
+class _VettedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_VettedHTTP, req)
+
+
+class _VettedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_VettedHTTPS, req, context=self._context)  # type: ignore[attr-defined]
+
+
+def _public_opener() -> urllib.request.OpenerDirector:
+    """http(s) only (a redirect to any other scheme fails), no proxy, every connection vetted."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler({}), urllib.request.UnknownHandler(), _VettedHTTPHandler(),
+                    _VettedHTTPSHandler(), urllib.request.HTTPDefaultErrorHandler(),
+                    urllib.request.HTTPRedirectHandler(), urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
 def _network_reason(reason: object, timeout: float) -> str:
     """A short reason for what urllib reports as ``URLError.reason``."""
+    if isinstance(reason, AddressRefused):
+        return str(reason)
     if isinstance(reason, TimeoutError):
         return f"timed out after {timeout:g} s"
     if isinstance(reason, ConnectionRefusedError):
@@ -91,7 +190,8 @@ def fetch_bytes(url: str, *, timeout: float = 20.0, max_bytes: int = MAX_BYTES,
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": accept})
     deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as resp:
+        opener = _public_opener().open if _public_only.get() else urllib.request.urlopen
+        with opener(request, timeout=timeout) as resp:
             _check_content_type(resp, url, types)
             body = _read_body(resp, url, max_bytes, deadline, timeout)
             declared = resp.headers.get("Content-Type") is not None
