@@ -1,5 +1,9 @@
 """One self-contained HTML file per brief (inline CSS and JS, nothing loaded from the network).
 
+The brief's parts (sections, article text with highlights) are macros in ``_brief.html.j2``, which the web
+app's story and article pages render too, from the same :class:`View`: only where links lead differs
+(:class:`Links` here, fragments of this one file; the web app's own Links, its pages).
+
 All article-derived text is untrusted: the Jinja2 environment autoescapes everything, the template never
 marks article text ``|safe``, URLs become links only when they are http(s), and a Content-Security-Policy
 allows only this file's own style and script (by hash), so even a missed escape could not run code.
@@ -9,8 +13,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import jinja2
@@ -34,6 +39,7 @@ from storylens.render.highlight import (
     Segment,
     article_anchor,
     collect_highlights,
+    id_part,
     segments,
     span_anchor,
 )
@@ -42,7 +48,7 @@ TEMPLATE = "report.html.j2"
 # Characters of the cited sentence shown in a citation's tooltip: a typical news sentence (~25 words).
 CITE_PREVIEW_CHARS = 160
 
-__all__ = ["article_anchor", "render_html", "safe_url", "span_anchor"]
+__all__ = ["Links", "View", "article_anchor", "render_html", "safe_url", "span_anchor", "template_env"]
 
 
 def safe_url(url: str | None) -> str | None:
@@ -70,11 +76,24 @@ class ArticleView:
     segments: list[Segment]
 
 
+class Links:
+    """Where a View's links lead: here, fragments of the one self-contained report."""
+
+    def article(self, article_id: str) -> str:
+        """An article's text."""
+        return f"#{article_anchor(article_id)}"
+
+    def span(self, span: Span) -> str:
+        """The highlight of a span in its article's text."""
+        return f"#{span_anchor(span)}"
+
+
 class View:
     """What the template reads: the brief plus labels, groupings and article text cut into segments."""
 
-    def __init__(self, brief: Brief) -> None:
+    def __init__(self, brief: Brief, links: Links | None = None) -> None:
         self.brief = brief
+        self.links = links or Links()
         self.title = story_title(brief)
         self.counts = count_items(brief)
         self.labels = short_labels(brief.articles)
@@ -84,17 +103,24 @@ class View:
         self.quotes = quotes_by_speaker(brief)
         ranked = top_entities(brief, None)
         self.entities, self.more_entities = ranked[:TOP_ENTITIES], ranked[TOP_ENTITIES:]
-        self.articles = self._articles()
 
-    def _articles(self) -> list[ArticleView]:
-        highlights = collect_highlights(self.brief)
+    @cached_property
+    def highlights(self) -> dict[str, dict[tuple[int, int], set[str]]]:
+        return collect_highlights(self.brief)
+
+    @cached_property
+    def articles(self) -> list[ArticleView]:
+        """Every article of the brief with its text cut into highlighted segments (computed on first use)."""
         out, seen = [], set()
         for a in self.brief.articles:
-            marks = highlights.get(a.id, {}) if a.id not in seen else {}
+            out.append(self.article_view(a, marked=a.id not in seen))
             seen.add(a.id)
-            out.append(ArticleView(a, article_anchor(a.id), self.label(a.id), safe_url(a.url),
-                                   segments(a.id, a.text, marks)))
         return out
+
+    def article_view(self, a: Article, *, marked: bool = True) -> ArticleView:
+        """One article with the brief's highlights in its text (none when not ``marked``)."""
+        marks = self.highlights.get(a.id, {}) if marked else {}
+        return ArticleView(a, article_anchor(a.id), self.label(a.id), safe_url(a.url), segments(a.id, a.text, marks))
 
     def label(self, article_id: str) -> str:
         return label(self.labels, article_id)
@@ -103,16 +129,24 @@ class View:
         return self.outlets.get(article_id, "")
 
     def article_href(self, article_id: str) -> str | None:
-        return f"#{article_anchor(article_id)}" if article_id in self.outlets else None
+        return self.links.article(article_id) if article_id in self.outlets else None
+
+    def article_keys(self, spans: Iterable[Span]) -> str:
+        """The articles of some spans as space-separated id-safe tokens (``data-articles``, for filters)."""
+        return self.article_keys_of(s.article for s in spans)
+
+    @staticmethod
+    def article_keys_of(ids: Iterable[str]) -> str:
+        return " ".join(dict.fromkeys(id_part(i) for i in ids))
 
     def cite(self, span: Span) -> Cite:
-        """The link to a span's highlight in its article's section."""
+        """The link to a span's highlight in its article's text."""
         known = span.article in self.outlets
         outlet = self.outlet(span.article)
         title = f"{span.article} ({outlet})" if outlet else span.article
         if span.text:
             title += f": {clip(span.text, CITE_PREVIEW_CHARS)}"
-        return Cite(self.label(span.article), f"#{span_anchor(span)}" if known else None, title)
+        return Cite(self.label(span.article), self.links.span(span) if known else None, title)
 
     def cites(self, spans: list[Span]) -> list[Cite]:
         """One citation per distinct span, in order."""
@@ -120,10 +154,17 @@ class View:
         return [self.cite(s) for s in distinct.values()]
 
 
+def template_env(*loaders: jinja2.BaseLoader) -> jinja2.Environment:
+    """A Jinja2 environment that autoescapes everything and can import ``_brief.html.j2``; ``loaders``
+    come first (the web app's own templates)."""
+    loader = jinja2.ChoiceLoader([*loaders, jinja2.PackageLoader("storylens", "render/templates")])
+    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
 @cache
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("storylens", "render/templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return template_env()
 
 
 @cache
