@@ -230,6 +230,7 @@ class _status:
 
 # the corpus commands (ingest, stories, show, cluster) register themselves on ``main``
 from . import cli_corpus  # noqa: F401
+from . import cli_web  # noqa: F401,E402  (the web app: serve)
 
 if __name__ == "__main__":  # pragma: no cover
     # run the package's own module, where the corpus commands registered themselves

@@ -80,7 +80,7 @@ def _vetted_connection(address: tuple[str, int], timeout: Any = socket._GLOBAL_D
     for *_rest, sockaddr in infos:
         why = address_refusal(ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0]))
         if why:
-            said = host if host == sockaddr[0] else f"{host} resolves to {sockaddr[0]},"
+            said = f"{host} is" if host == sockaddr[0] else f"{host} resolves to {sockaddr[0]}, which is"
             raise AddressRefused(f"refused: {said} {why} (private and local addresses are read only with "
                                  "--allow-private)")
     error: OSError = OSError(f"no address for {host}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from storylens.model import Brief, Span
 
 # Which kind of statement colours a stretch of text covered by several (most important first).
-KIND_ORDER = ("contradiction", "consensus", "single", "reuse", "quote", "summary", "event")
+KIND_ORDER = ("contradiction", "consensus", "single", "reuse", "quote", "summary", "event", "cited")
 KIND_LABELS = {
     "contradiction": "contradiction",
     "consensus": "consensus fact",
@@ -23,6 +23,7 @@ KIND_LABELS = {
     "quote": "quote",
     "summary": "cited in summary",
     "event": "timeline event",
+    "cited": "cited passage",  # a span a link asks to show that the brief itself does not cite
 }
 
 _UNSAFE_ID_CHAR = re.compile(r"[^A-Za-z0-9_]")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib import resources
 
@@ -117,10 +117,18 @@ class View:
             seen.add(a.id)
         return out
 
-    def article_view(self, a: Article, *, marked: bool = True) -> ArticleView:
-        """One article with the brief's highlights in its text (none when not ``marked``)."""
-        marks = self.highlights.get(a.id, {}) if marked else {}
-        return ArticleView(a, article_anchor(a.id), self.label(a.id), safe_url(a.url), segments(a.id, a.text, marks))
+    def article_view(self, a: Article, *, marked: bool = True, focus: tuple[int, int] | None = None) -> ArticleView:
+        """One article with the brief's highlights in its text (none when not ``marked``); the pieces of
+        the ``focus`` span (start, end), if any, also get the class ``hl-focus``."""
+        marks = {k: set(kinds) for k, kinds in self.highlights.get(a.id, {}).items()} if marked else {}
+        if focus is not None:
+            marks.setdefault(focus, {"cited"})
+        pieces = segments(a.id, a.text, marks)
+        if focus is not None:
+            target = span_anchor(Span(a.id, *focus))
+            pieces = [replace(p, classes=f"{p.classes} hl-focus") if target in p.spans.split() else p
+                      for p in pieces]
+        return ArticleView(a, article_anchor(a.id), self.label(a.id), safe_url(a.url), pieces)
 
     def label(self, article_id: str) -> str:
         return label(self.labels, article_id)

@@ -1,0 +1,39 @@
+"""``storylens serve``: the web app over a store (registered on the main CLI group)."""
+
+from __future__ import annotations
+
+import click
+
+from .cli import _fail_cleanly, main
+from .cli_corpus import _DB_HELP, _db
+
+
+@main.command()
+@click.option("--db", default=None, help=_DB_HELP + " Created if missing.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default is this machine only; anything else exposes the "
+                   "store (and adding articles) to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--allow-private", is_flag=True,
+              help="Let URL ingest from the web app fetch loopback, private and link-local addresses "
+                   "(refused by default, so the server cannot be used to reach its own network).")
+@_fail_cleanly
+def serve(db: str | None, host: str, port: int, allow_private: bool) -> None:
+    """Browse the stories of the store in a web browser, read each story across its sources, and add
+    articles (paste, upload, URLs or feeds).
+
+    Pages: / (stories, search), /stories/ID, /articles/ID, /add. JSON API under /api (the same
+    schemas as the command line), described at /docs and /openapi.json. Stop with Ctrl-C.
+    """
+    import uvicorn
+
+    from .web import create_app
+
+    path = _db(db)
+    app = create_app(path, allow_private=allow_private)
+    click.echo(f"storylens: serving {path} at http://{_host(host)}:{port}/ (Ctrl-C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+def _host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

@@ -1,0 +1,134 @@
+"""The HTML pages: story list with search, story, article, add articles, job progress, API docs."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from .. import __version__
+from ..model import Brief, Story
+from ..render.html import View
+from .app import WebState, state
+from .forms import FormError, read_add_form
+from .service import WebLinks, story_path
+
+router = APIRouter(include_in_schema=False)
+
+# Stories per page of the list: one screen of titles with their outlets, like a news index page.
+PAGE_SIZE = 50
+# Seconds between reloads of a running job's page (no JavaScript needed): progress shows within a
+# couple of seconds while costing the server one small page per tab.
+REFRESH_SECONDS = 2
+_SPAN = re.compile(r"(\d{1,9})-(\d{1,9})")
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    page = state(request).templates.get_template(name).render(version=__version__, **context)
+    return HTMLResponse(page, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+def stories(request: Request, q: str = Query("", max_length=500), page: int = Query(1, ge=1, le=100_000),
+            ) -> Response:
+    found = state(request).library.stories(q or None, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    pages = max(1, -(-found.total // PAGE_SIZE))
+    return render(request, "stories.html.j2", q=q, found=found, page=page, pages=pages, story_path=story_path)
+
+
+@router.get("/stories/{story_id:path}", response_class=HTMLResponse)
+def story(request: Request, story_id: str) -> Response:
+    web = state(request)
+    sid, version = web.library.version(story_id)
+    if sid != story_id:  # a story merged into another: its old address leads there
+        return RedirectResponse(story_path(sid), status_code=301)
+    key = (sid, version, "page")
+    page = web.library.pages.get(key)
+    if page is None:
+        brief = web.library.brief(sid)
+        page = web.library.pages.put(key, render(request, "story.html.j2", v=View(brief, WebLinks())).body)
+    return HTMLResponse(page)
+
+
+def _focus(hl: str | None) -> tuple[int, int] | None:
+    match = _SPAN.fullmatch(hl or "")
+    if not match:
+        return None
+    start, end = int(match.group(1)), int(match.group(2))
+    return (start, end) if start < end else None
+
+
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
+def article(request: Request, article_id: str, hl: str | None = Query(None, max_length=40)) -> Response:
+    library = state(request).library
+    found, sid = library.article(article_id)
+    brief = library.brief(sid) if sid else Brief(Story("", found.title, [found.id]), [found])
+    view = View(brief, WebLinks())
+    return render(request, "article.html.j2", v=view, a=view.article_view(found, focus=_focus(hl)),
+                  story=sid, story_href=story_path(sid) if sid else None,
+                  duplicate=library.duplicate_of(found.id))
+
+
+@router.get("/add", response_class=HTMLResponse)
+def add_form(request: Request) -> Response:
+    return _form(request)
+
+
+def _form(request: Request, error: str | None = None, status: int = 200, **values: str) -> Response:
+    web: WebState = state(request)
+    return render(request, "add.html.j2", status=status, error=error, values=values,
+                  limit_mb=f"{web.max_upload / 1_000_000:g}", allow_private=web.allow_private)
+
+
+@router.post("/add")
+async def add(request: Request) -> Response:
+    web = state(request)
+    form = await request.form(max_files=100, max_fields=20, max_part_size=web.max_upload)
+    try:
+        try:
+            sources, files, label = await read_add_form(form)
+        except FormError as exc:
+            fields = {k: v for k, v in form.items() if isinstance(v, str)}
+            return _form(request, str(exc), 400, **fields)
+    finally:
+        for value in form.values():
+            if isinstance(value, UploadFile):
+                await value.close()
+    job, _ = web.jobs.submit(sources, label, files)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job(request: Request, job_id: str) -> Response:
+    web = state(request)
+    found = web.jobs.get(job_id)
+    if found is None:
+        return render(request, "error.html.j2", 404, status=404,
+                      message=f"no job '{job_id}' (jobs are kept while the server runs)")
+    titles = {}
+    if found.finished and found.stories:
+        with web.library.store() as store:
+            titles = {s: store.story_row(s).title for s in found.stories if store.story_version(s)}
+    return render(request, "job.html.j2", job=found, titles=titles, story_path=story_path,
+                  refresh=None if found.finished else REFRESH_SECONDS)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs(request: Request) -> Response:
+    return render(request, "docs.html.j2", api=request.app.openapi())
+
+
+@cache
+def _report_css() -> str:
+    return resources.files("storylens.render").joinpath("templates", "report.css").read_text(encoding="utf-8")
+
+
+@router.get("/static/report.css")
+def report_css() -> Response:
+    """The HTML report's own style sheet: the story and article pages share it with the report."""
+    return Response(_report_css(), media_type="text/css", headers={"cache-control": "public, max-age=3600"})
