@@ -228,9 +228,8 @@ class _status:
             self._status.__exit__(*exc)
 
 
-# the corpus commands (ingest, stories, show, cluster) register themselves on ``main``
-from . import cli_corpus  # noqa: F401
-from . import cli_web  # noqa: F401,E402  (the web app: serve)
+# the corpus commands (ingest, stories, show, cluster) and the web app (serve) register themselves on ``main``
+from . import cli_corpus, cli_web  # noqa: F401
 
 if __name__ == "__main__":  # pragma: no cover
     # run the package's own module, where the corpus commands registered themselves

@@ -68,7 +68,7 @@ def address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | 
         return address_refusal(mapped)
     for kind in ("loopback", "link_local", "multicast", "reserved", "unspecified", "private"):
         if getattr(ip, f"is_{kind}"):
-            return f"a {kind.replace('_', '-')} address"
+            return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind.replace('_', '-')} address"
     return None if ip.is_global else "not a public address"
 
 

@@ -16,7 +16,7 @@ from ..model import Brief, Story
 from ..render.html import View
 from .app import WebState, state
 from .forms import FormError, read_add_form
-from .service import WebLinks, story_path
+from .service import NotFound, WebLinks, story_path
 
 router = APIRouter(include_in_schema=False)
 
@@ -108,8 +108,7 @@ def job(request: Request, job_id: str) -> Response:
     web = state(request)
     found = web.jobs.get(job_id)
     if found is None:
-        return render(request, "error.html.j2", 404, status=404,
-                      message=f"no job '{job_id}' (jobs are kept while the server runs)")
+        raise NotFound(f"no job '{job_id}' (jobs are remembered while the server runs)")
     titles = {}
     if found.finished and found.stories:
         with web.library.store() as store:
