@@ -5,11 +5,13 @@ from __future__ import annotations
 import click
 
 from .cli import _fail_cleanly, main
-from .cli_corpus import _DB_HELP, _db
+
+# cli_corpus is not imported here: `python -m storylens.cli` loads both while cli.py is half-initialised.
+_DB_HELP = "The store (SQLite file). Default: storylens.db, or 'db' in the config / STORYLENS_DB. Created if missing."
 
 
 @main.command()
-@click.option("--db", default=None, help=_DB_HELP + " Created if missing.")
+@click.option("--db", default=None, help=_DB_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. The default is this machine only; anything else exposes the "
                    "store (and adding articles) to the network.")
@@ -27,9 +29,10 @@ def serve(db: str | None, host: str, port: int, allow_private: bool) -> None:
     """
     import uvicorn
 
+    from .config import load_settings
     from .web import create_app
 
-    path = _db(db)
+    path = db or load_settings().db
     app = create_app(path, allow_private=allow_private)
     click.echo(f"storylens: serving {path} at http://{_host(host)}:{port}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
