@@ -253,3 +253,67 @@ def test_terms_of_any_language(language: str) -> None:
     """Languages whose word lists need extra tokenisers (MeCab for ja/ko) still get weights."""
     terms = terms_of("東京の天気 서울", "今日は東京で雨が降りました。 서울에 비가 왔다.", language)
     assert terms and abs(sum(v * v for v in terms.values()) - 1.0) < 1e-6
+
+
+# -- splits --------------------------------------------------------------------------------------
+def _drift(n: int, step: float = 10.0) -> list[np.ndarray]:
+    """Unit vectors turning ``step`` degrees each: a story whose subject drifts away from its start."""
+    return [np.array([np.cos(np.radians(step * i)), np.sin(np.radians(step * i))], dtype=np.float32)
+            for i in range(n)]
+
+
+def test_a_story_that_drifts_apart_splits_and_the_larger_part_keeps_its_id() -> None:
+    from storylens.cluster import Clusterer, story_id
+
+    c = Clusterer(2)
+    for i, v in enumerate(_drift(40)):
+        sizes = {sid: s.n for sid, s in c.stories.items()}
+        c.add(f"x{i:02d}", Features(v, {}))
+        if c.splits:
+            break
+    assert c.splits, "a story drifting 10 degrees an article never split"
+    old, new, away = c.splits[0]
+    assert c.stories[old].n > len(away) >= 2 and c.stories[new].members == away
+    assert sizes[old] + 1 == c.stories[old].n + len(away)  # nothing lost or doubled
+    assert new == story_id(away[0]) and old in sizes  # the part that stays keeps the old id
+    assert all(c.story_of[m] == new for m in away)
+    assert sum(s.n for s in c.stories.values()) == len(c.story_of)
+    # the sums were rebuilt from the members: a fresh story of the same articles scores the same
+    s = c.stories[new]
+    assert np.allclose(s.dense, sum(c.index.vector(m) for m in away), atol=1e-5)
+
+
+class _Angles:
+    """Test embedder: each article's title names its place on the drift (the model is not under test)."""
+
+    name, dim = "test-angles", 2
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.vstack([self.vectors[t.split(".")[0]] for t in texts])
+
+
+def test_splits_are_stored_and_halves_equal_one_batch(tmp_path: Path) -> None:
+    import random
+
+    from storylens.cluster import _weight
+
+    common = [w for w in (["the", "of", "and", "to", "in", "is", "that", "for", "it", "on", "was", "with", "as", "at", "be", "this", "by", "have", "are", "from", "not", "but", "they", "his", "her", "we", "you", "all", "one", "said", "there"]) if _weight(w, "en") == 0.0]
+    rng = random.Random(7)
+    records, vectors = [], {}
+    for i, v in enumerate(_drift(40)):
+        lines = [" ".join(rng.choice(common) for _ in range(14)).capitalize() + "." for _ in range(4)]
+        records.append({"id": f"d{i:02d}", "title": f"d{i:02d}", "text": "\n".join(lines)})
+        vectors[f"d{i:02d}"] = v
+    emb = _Angles(vectors)
+    whole = ingest([str(_jsonl(tmp_path / "all.jsonl", records))], db=str(tmp_path / "one.db"), embedder=emb, batch=5)
+    ingest([str(_jsonl(tmp_path / "a.jsonl", records[:17]))], db=str(tmp_path / "two.db"), embedder=emb, batch=5)
+    ingest([str(_jsonl(tmp_path / "b.jsonl", records[17:]))], db=str(tmp_path / "two.db"), embedder=emb, batch=5)
+    assert whole.kept == 40 and whole.split_stories >= 1
+    stored = _partition(tmp_path / "one.db")
+    assert stored == _partition(tmp_path / "two.db")
+    in_memory = {frozenset(s.articles) for s in cluster([Article(id=r["id"], title=r["title"], text=r["text"])
+                                                         for r in records], embedder=emb)}
+    assert stored == in_memory

@@ -61,7 +61,8 @@ def _summary_table(report: Any, db: str) -> None:
                          ("copies (linked to the article they copy)", report.duplicates),
                          ("already stored (skipped)", report.already), ("inputs that failed", report.failed),
                          ("new stories", report.new_stories), ("stories updated", report.updated_stories),
-                         ("stories merged", report.merged_stories)]:
+                         ("stories merged", report.merged_stories),
+                         ("stories split", report.split_stories)]:
         table.add_row(label, f"{value:,}")
     Console(stderr=True).print(table)
 

@@ -9,7 +9,10 @@ articles, which for these linear scores is one dot product with the story's runn
 story it is most similar to when that mean clears ``JOIN``, else founds a new story; after a join,
 the story merges with any neighbour whose mean similarity to it clears ``MERGE`` (the id of the
 larger part survives). Candidates come from the nearest articles of a vector index, so a new
-article is never compared with the whole corpus. Batch clustering is the same process from empty.
+article is never compared with the whole corpus. Each time a story's size reaches a power of two it
+is checked for a split: its members' own average-linkage tree is cut in two, and when the two parts'
+mean cross similarity has fallen below ``MERGE`` (they would not merge if they met now) the smaller
+part leaves as a new story. Batch clustering is the same process from empty.
 """
 
 from __future__ import annotations
@@ -54,6 +57,14 @@ MAX_GAP_DAYS = 7.0
 EMBED_CHUNK = 8
 # Exact nearest-neighbour search up to this many vectors; beyond it an HNSW index (usearch).
 EXACT_MAX = 20_000
+# Split checks: from this size on (a story of 8 has room for two parts of SPLIT_PART articles), at
+# each power of two, so a story is checked log2(n) times and the checks cost O(n) per article over
+# its life. Both parts must hold SPLIT_PART articles: one stray member is no evidence of two events,
+# and ejecting single articles would make stories churn. Stories above SPLIT_MAX are not checked
+# (a 512 x 512 similarity matrix is the cost bound; no development story comes near that size).
+SPLIT_MIN = 8
+SPLIT_PART = 2
+SPLIT_MAX = 512
 
 _WORD = re.compile(r"[^\W\d_][\w'\-]*|\d[\d,.]*\d|\d", re.UNICODE)
 
@@ -239,8 +250,21 @@ class Clusterer:
         self.stories: dict[str, StoryState] = {}
         self.story_of: dict[str, str] = {}
         self.merged: dict[str, str] = {}  # id of a story merged away -> id that absorbed it
+        self.splits: list[tuple[str, str, list[str]]] = []  # (story, new story, articles moved to it)
         self.born = 0  # stories founded so far (a story's ``born`` orders ties by age)
         self.index = VectorIndex(dim)
+        self.arrival: dict[str, int] = {}  # article -> arrival order; with terms and days, what a split re-sums
+        self.days: dict[str, float | None] = {}
+        self._vocab: dict[str, int] = {}
+        self._terms: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # article -> (word ids, weights)
+
+    def remember(self, article_id: str, terms: dict[str, float], day: float | None) -> None:
+        """Keep what a later split needs of an article (its vector is in the index)."""
+        self.arrival[article_id] = len(self.arrival)
+        self.days[article_id] = day
+        ids = np.fromiter((self._vocab.setdefault(w, len(self._vocab)) for w in terms), dtype=np.int32,
+                          count=len(terms))
+        self._terms[article_id] = (ids, np.fromiter(terms.values(), dtype=np.float32, count=len(terms)))
 
     def _score(self, dense: np.ndarray, terms: dict[str, float], n: int, s: StoryState) -> float:
         both = self.dense_weight * float(dense @ s.dense) + (1 - self.dense_weight) * _term_dot(terms, s.terms)
@@ -267,7 +291,13 @@ class Clusterer:
         best.members.append(article_id)
         self.story_of[article_id] = best.id
         self.index.add(article_id, f.dense)
-        return self._merge_around(best, f.dense).id if best.n > 1 else best.id
+        self.remember(article_id, f.terms, f.day)
+        if best.n == 1:
+            return best.id
+        before = best.n - 1
+        merged = self._merge_around(best, f.dense)
+        self._check_split(merged, before if merged is best else 0)
+        return self.story_of[article_id]
 
     def _merge_around(self, s: StoryState, vector: np.ndarray) -> StoryState:
         """Merge ``s`` with each neighbouring story whose mean similarity to it clears MERGE."""
@@ -278,6 +308,75 @@ class Clusterer:
                 continue
             s = self._fold(s, other)
         return s
+
+    def _check_split(self, s: StoryState, before: int) -> None:
+        """Split ``s`` in two when its size just reached a power of two and its parts have drifted apart."""
+        if not SPLIT_MIN <= s.n <= SPLIT_MAX or s.n.bit_length() == before.bit_length():
+            return
+        members = sorted(s.members, key=self.arrival.__getitem__)
+        away = self._drifted_part(members)
+        if away is None:
+            return
+        moved = set(away)
+        s.members = [m for m in members if m not in moved]
+        self.born += 1
+        new = StoryState(self._fresh_story_id(away[0]), np.zeros(self.index.dim), {}, born=self.born)
+        new.members = away
+        self.stories[new.id] = new
+        for part in (s, new):
+            self._resum(part)
+        for m in away:
+            self.story_of[m] = new.id
+        self.splits.append((s.id, new.id, list(away)))
+
+    def _drifted_part(self, members: list[str]) -> list[str] | None:
+        """The smaller half of the members' average-linkage tree when the halves' mean cross
+        similarity is below the merge bar (the larger half, or the one with the first member, stays)."""
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import squareform
+
+        sim = self._similarities(members)
+        dist = np.clip(1.0 - sim, 0.0, None)
+        np.fill_diagonal(dist, 0.0)
+        tree = linkage(squareform((dist + dist.T) / 2, checks=False), method="average")
+        if 1.0 - tree[-1, 2] >= self.merge:  # average linkage: the top join is 1 - mean cross similarity
+            return None
+        label = fcluster(tree, 2, criterion="maxclust")
+        first = [m for m, lab in zip(members, label) if lab == label[0]]
+        other = [m for m, lab in zip(members, label) if lab != label[0]]
+        away = other if len(first) >= len(other) else first
+        return away if len(away) >= SPLIT_PART and len(away) < len(members) else None
+
+    def _similarities(self, members: list[str]) -> np.ndarray:
+        """Pairwise similarity of articles (the score ``_score`` averages), as a matrix."""
+        from scipy.sparse import csr_matrix
+
+        dense = np.stack([self.index.vector(m) for m in members]).astype(np.float64)
+        cols = [self._terms[m][0] for m in members]
+        vals = [self._terms[m][1] for m in members]
+        rows = np.repeat(np.arange(len(members)), [len(c) for c in cols])
+        terms = csr_matrix((np.concatenate(vals).astype(np.float64), (rows, np.concatenate(cols))),
+                           shape=(len(members), len(self._vocab)))
+        return self.dense_weight * (dense @ dense.T) + (1 - self.dense_weight) * (terms @ terms.T).toarray()
+
+    def _resum(self, s: StoryState) -> None:
+        """Recompute a story's running sums from its members."""
+        s.dense = np.sum([self.index.vector(m).astype(np.float64) for m in s.members], axis=0)
+        s.terms = {}
+        words = list(self._vocab)
+        for m in s.members:
+            for i, v in zip(*self._terms[m]):
+                w = words[i]
+                s.terms[w] = s.terms.get(w, 0.0) + float(v)
+        days = [d for m in s.members if (d := self.days.get(m)) is not None]
+        s.n, s.first, s.last = len(s.members), (min(days) if days else None), (max(days) if days else None)
+
+    def _fresh_story_id(self, founder: str) -> str:
+        sid, k = story_id(founder), 1
+        while sid in self.stories or sid in self.merged:
+            k += 1
+            sid = story_id(f"{founder}#{k}")
+        return sid
 
     def _fold(self, a: StoryState, b: StoryState) -> StoryState:
         """Merge two stories; the larger keeps its id (the older on a tie)."""

@@ -6,6 +6,8 @@ against what is stored (the same text from the same place is the same article: i
 for exact and near copies of earlier articles (a copy is stored, linked to the article it copies,
 and joins that article's story), and the rest are embedded and clustered. Each batch is written in
 one transaction, so an interrupted run keeps every batch it committed and a rerun skips them.
+The embedding model works on one batch while the next is read and checked for copies and the one
+before is clustered and written (the model and the Python stages run side by side).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -41,6 +44,7 @@ class IngestReport:
     new_stories: int = 0
     updated_stories: int = 0
     merged_stories: int = 0
+    split_stories: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
 
@@ -80,6 +84,12 @@ class _Ingester:
                                         text_of=store.text_of)
         self.seq = store.next_seq()
         self._copied: dict[str, str] = store.duplicate_map()  # copy -> the article it copies
+        # Kept for the whole run, not per batch: a batch is checked before the one ahead of it is
+        # written, so the store alone would miss a repeat or an id taken one batch earlier.
+        self._seen: set[tuple[str, str]] = set()
+        self._taken: set[str] = set()
+        self._model = ThreadPoolExecutor(1, thread_name_prefix="storylens-featurize")
+        self._ahead: tuple[list, list[Article], Future[list[Any]]] | None = None
 
     def _fresh_id(self, wanted: str, taken: set[str]) -> str:
         new, n = wanted, 1
@@ -91,7 +101,7 @@ class _Ingester:
 
     def _sort(self, batch: list[Article]) -> tuple[list[tuple[Article, str, bytes, Match | None]], list[Article]]:
         """Each new article with its key, signature and the article it copies; the rest are skipped."""
-        rows, seen, taken = [], set(), set()
+        rows, seen, taken = [], self._seen, self._taken
         sigs = self.near.signatures([a.text for a in batch])
         for a, sig in zip(batch, sigs):
             key = text_key(a.text)
@@ -105,12 +115,30 @@ class _Ingester:
         return rows, [a for a, _, _, m in rows if m is None]
 
     def run_batch(self, batch: list[Article]) -> None:
+        """Check the batch for copies and start embedding it; finish the batch before it meanwhile."""
         rows, kept = self._sort(batch)
-        feats = featurize(kept, self.embedder) if kept else []
-        merged_before = len(self.clusterer.merged)
-        touched = {self.clusterer.add(a.id, f) for a, f in zip(kept, feats)}
-        new_merges = list(self.clusterer.merged.items())[merged_before:]
-        self._write(rows, kept, feats, touched, new_merges)
+        started = self._model.submit(featurize, kept, self.embedder) if kept else _done([])
+        self.finish()
+        self._ahead = (rows, kept, started)
+
+    def finish(self) -> None:
+        """Cluster and write the batch whose embeddings are under way (one transaction)."""
+        if self._ahead is None:
+            return
+        rows, kept, started = self._ahead
+        self._ahead = None
+        feats = started.result()
+        c = self.clusterer
+        merged_before, splits_before = len(c.merged), len(c.splits)
+        touched = {c.add(a.id, f) for a, f in zip(kept, feats)}
+        new_merges = list(c.merged.items())[merged_before:]
+        for old, new, _ in c.splits[splits_before:]:
+            touched |= {old, new}
+        moved = {m: c.story_of[m] for *_, away in c.splits[splits_before:] for m in away}
+        self._write(rows, kept, feats, touched, new_merges, moved)
+
+    def close(self) -> None:
+        self._model.shutdown(wait=True, cancel_futures=True)
 
     def _root(self, match: Match) -> str:
         """The article a copy ultimately copies (a copy of a copy leads to the first)."""
@@ -120,7 +148,7 @@ class _Ingester:
         return original
 
     def _write(self, rows: list, kept: list[Article], feats: list, touched: set[str],
-               merges: list[tuple[str, str]]) -> None:
+               merges: list[tuple[str, str]], moved: dict[str, str]) -> None:
         store, now = self.store, _now()
         features = {a.id: f for a, f in zip(kept, feats)}
         with store.transaction():
@@ -130,6 +158,7 @@ class _Ingester:
             for gone, into in merges:
                 if gone in existed:
                     store.merge_story(gone, into)
+            store.move_members(moved)  # after the merges: ``moved`` holds where split articles end up
             self._save_stories(touched | {k for _, k in merges}, existed, now)
 
     def _put(self, a: Article, key: str, sig: bytes, match: Match | None, f: Any, now: str) -> None:
@@ -165,6 +194,12 @@ class _Ingester:
                 self.report.new_stories += 1
 
 
+def _done(value: Any) -> Future[Any]:
+    done: Future[Any] = Future()
+    done.set_result(value)
+    return done
+
+
 def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: float = 20.0,
            batch: int = BATCH, progress: Callable[[IngestReport], None] | None = None,
            **settings: Any) -> IngestReport:
@@ -183,26 +218,36 @@ def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: fl
     with Store(db) as store:
         store.check_model(embedder.name)
         work = _Ingester(store, embedder, report)
-        pending: list[Article] = []
-        for item in iter_records(sources, timeout=timeout):
-            if isinstance(item, Problem):
-                report.failed += 1
-                report.problems.append(item)
-            else:
-                report.read += 1
-                pending.append(item[0])
-            if len(pending) >= batch:
-                work.run_batch(pending)
-                pending = []
-            if progress:
-                progress(report)
-        if pending:
-            work.run_batch(pending)
+        try:
+            _feed(work, iter_records(sources, timeout=timeout), batch, report, progress)
+            work.finish()
+        finally:
+            work.close()
         report.merged_stories = len(work.clusterer.merged)
+        report.split_stories = len(work.clusterer.splits)
     report.seconds = time.perf_counter() - started
     if progress:
         progress(report)
     return report
+
+
+def _feed(work: _Ingester, items: Iterable[Any], batch: int, report: IngestReport,
+          progress: Callable[[IngestReport], None] | None) -> None:
+    pending: list[Article] = []
+    for item in items:
+        if isinstance(item, Problem):
+            report.failed += 1
+            report.problems.append(item)
+        else:
+            report.read += 1
+            pending.append(item[0])
+        if len(pending) >= batch:
+            work.run_batch(pending)
+            pending = []
+        if progress:
+            progress(report)
+    if pending:
+        work.run_batch(pending)
 
 
 def cluster(articles: list[Article], *, embedder: Any = None) -> list[Story]:

@@ -267,12 +267,13 @@ class Store:
             c.stories[sid] = StoryState(sid, np.frombuffer(dense, dtype=np.float64).copy(), json.loads(terms),
                                         n, first, last, [], born)
             c.born = max(c.born, born)
-        for aid, vector, sid in self.db.execute(
-                "SELECT f.article, f.vector, m.story FROM features f JOIN membership m ON m.article=f.article"
-                " ORDER BY m.seq"):
+        for aid, vector, terms, day, sid in self.db.execute(
+                "SELECT f.article, f.vector, f.terms, f.day, m.story FROM features f"
+                " JOIN membership m ON m.article=f.article ORDER BY m.seq"):
             c.stories[sid].members.append(aid)
             c.story_of[aid] = sid
             c.index.add(aid, np.frombuffer(vector, dtype=np.float32))
+            c.remember(aid, json.loads(terms), day)
         return c
 
     def next_seq(self) -> int:
@@ -290,6 +291,12 @@ class Store:
             " first_day=excluded.first_day, last_day=excluded.last_day, updated=excluded.updated",
             (s.id, title, s.born, s.n, s.dense.astype(np.float64).tobytes(),
              json.dumps(s.terms, separators=(",", ":")), s.first, s.last, now))
+
+    def move_members(self, moves: dict[str, str]) -> None:
+        """Put each article (and every copy linked to it) in the story given for it (after a split)."""
+        for article_id, story in moves.items():
+            self.db.execute("UPDATE membership SET story=? WHERE article=? OR article IN"
+                            " (SELECT id FROM articles WHERE duplicate_of=?)", (story, article_id, article_id))
 
     def merge_story(self, gone: str, into: str) -> None:
         """Move a merged story's members (duplicates included) to the story that absorbed it."""
