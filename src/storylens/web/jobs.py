@@ -87,11 +87,9 @@ def stage_records(records: list[dict[str, Any]], stem: str = "pasted") -> Path:
 class Jobs:
     """The queue of ingest jobs of one app (one worker thread)."""
 
-    def __init__(self, db: str, *, allow_private: bool = False, embedder: Callable[[], Any] | None = None,
-                 on_change: Callable[[], None] | None = None) -> None:
+    def __init__(self, db: str, *, allow_private: bool = False, embedder: Callable[[], Any] | None = None) -> None:
         self.db, self.allow_private = db, allow_private
         self._embedder = embedder
-        self._on_change = on_change
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storylens-ingest")
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
@@ -129,8 +127,6 @@ class Jobs:
             job.status = "failed"
         finally:
             self._cleanup(job)
-            if self._on_change:
-                self._on_change()
         return job
 
     def _versions(self) -> dict[str, int]:
