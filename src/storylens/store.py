@@ -79,6 +79,13 @@ MIGRATIONS: list[str] = [
     END;
     INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
     """,
+    # 3: the story list (newest first, outlets, counts) reads six small columns of every article; in the
+    # table row they sit around the text, so each read walked the text's overflow pages. This covering
+    # index holds them alone: listing the 10k-article store of bench_web.py took 38 ms instead of 66 ms
+    # (medians of 10, same run, load average ~5.5 on 2 cores).
+    """
+    CREATE INDEX articles_listing ON articles(id, outlet, url, published, added, duplicate_of);
+    """,
 ]
 
 _TABLES = frozenset({"articles", "sentences", "features", "signatures", "stories", "membership", "briefs"})
@@ -339,7 +346,10 @@ class Store:
             "SELECT s.id, s.title, count(a.id), count(DISTINCT coalesce(a.outlet, a.url, a.id)),"
             " min(coalesce(a.published, a.added)), max(coalesce(a.published, a.added)), s.version,"
             " sum(a.duplicate_of IS NOT NULL)"
-            " FROM stories s JOIN membership m ON m.story=s.id JOIN articles a ON a.id=m.article"
+            # the covering index (migration 3) keeps the reads off the rows that hold the text; without
+            # statistics the planner does not pick it on its own
+            " FROM stories s JOIN membership m ON m.story=s.id JOIN articles a INDEXED BY articles_listing"
+            " ON a.id=m.article"
             f" WHERE {where}"
             " GROUP BY s.id ORDER BY max(coalesce(a.published, a.added)) DESC, s.born DESC"
             f" LIMIT {int(limit)} OFFSET {int(offset)}", params)
@@ -374,6 +384,12 @@ class Store:
                     " ORDER BY m.story, a.outlet COLLATE NOCASE", chunk):
                 out[story].append(outlet)
         return out
+
+    def stamp(self) -> tuple[int, int, float]:
+        """Changes whenever an article is added or a story changes (for caches of listings)."""
+        last = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+        count, versions = self.db.execute("SELECT count(*), total(version) FROM stories").fetchone()
+        return int(last), int(count), float(versions)
 
     def story_versions(self) -> dict[str, int]:
         """Story id -> version (it goes up each time the story changes)."""

@@ -95,14 +95,20 @@ class Library:
         self._analysis = threading.Lock()  # one analysis at a time: each uses both cores for seconds
         self.briefs: LRU[tuple[str, int], Brief] = LRU()
         self.pages: LRU[tuple[str, int, str], Any] = LRU()
+        self.listings: LRU[tuple[Any, ...], StoryPage] = LRU()
 
     def store(self) -> Store:
         return Store(self.db)
 
     def stories(self, query: str | None, limit: int, offset: int) -> StoryPage:
+        """A page of the story list; kept in memory until the store changes (listing a 10k-article
+        store reads every article's index entry, ~35 ms; the stamp costs well under 1 ms)."""
         with self.store() as store:
+            key = (store.stamp(), query, limit, offset)
+            if (found := self.listings.get(key)) is not None:
+                return found
             rows, total = store.list_stories(query, limit=limit, offset=offset)
-            return StoryPage(rows, store.outlets_of([r.id for r in rows]), total)
+            return self.listings.put(key, StoryPage(rows, store.outlets_of([r.id for r in rows]), total))
 
     def version(self, story: str) -> tuple[str, int]:
         """The current id of a story (merged ids lead to the story that absorbed it) and its version."""
