@@ -101,7 +101,7 @@ async def add_articles(request: Request, body: IngestRequest) -> IngestOut:
     sources, files = list(body.urls), []
     if body.articles:
         records = [a.model_dump(exclude_none=True) for a in body.articles]
-        files.append(stage_records(records, stem="api"))
+        files.append(await asyncio.to_thread(stage_records, records, "api"))
         sources.insert(0, str(files[0]))
     job, future = jobs.submit(sources, f"API: {len(body.articles)} articles, {len(body.urls)} URLs", files)
     await asyncio.wrap_future(future)

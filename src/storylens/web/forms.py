@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,8 @@ async def uploads(form: FormData) -> list[Path]:
     paths = []
     for value in form.getlist("files"):
         if isinstance(value, UploadFile) and value.filename:
-            paths.append(stage(value.filename, await value.read()))
+            data = await value.read()
+            paths.append(await asyncio.to_thread(stage, value.filename, data))  # disk writes off the loop
     return paths
 
 
@@ -63,7 +65,7 @@ async def read_add_form(form: FormData) -> tuple[list[str], list[Path], str]:
     urls = url_lines(form)
     files = await uploads(form)
     if record is not None:
-        files.append(stage_records([record]))
+        files.append(await asyncio.to_thread(stage_records, [record]))
     if not files and not urls:
         raise FormError("nothing to add: paste a text, choose files or give URLs")
     parts = [f"{len(files)} file{'s' if len(files) != 1 else ''}" if files else "",
