@@ -165,6 +165,37 @@ def test_show_caches_until_the_story_changes(tmp_path: Path, seed_dir: Path, emb
         assert store.cached_brief(row.id) is None  # stale: recomputed on the next show
 
 
+def test_show_folds_copies_into_their_original(tmp_path: Path, seed_dir: Path, embedder: _Memo) -> None:
+    """A reprint is not a second source: it is analysed as its original and shown as carrying its facts."""
+    files = sorted(seed_dir.glob("*.txt"))[:3]
+    text = files[0].read_text(encoding="utf-8")
+    copies = [{"id": "reprint", "url": "https://reprints.example/1", "text": text},
+              {"id": "edited", "url": "https://reprints.example/2",
+               "text": text + "\n\nThe ministry declined to comment when reached by telephone on Sunday evening."}]
+    db = str(tmp_path / "s.db")
+    ingest([*map(str, files), str(_jsonl_any(tmp_path / "copies.jsonl", copies))], db=db, embedder=embedder)
+    with Store(db) as store:
+        (row,) = store.stories()
+        assert row.duplicates == 2
+    brief = show(db, row.id)
+    assert {a.id for a in brief.articles} == {f.stem for f in files} | {"reprint", "edited"}
+    reused = {(r.a.article, r.b.article, r.kind) for r in brief.reuse if r.b.article in ("reprint", "edited")}
+    assert reused == {(files[0].stem, "reprint", "verbatim"), (files[0].stem, "edited", "near")}
+    assert not any(x.a.article in ("reprint", "edited") or x.b.article in ("reprint", "edited")
+                   for x in brief.contradictions)
+    texts = {a.id: a.text for a in brief.articles}
+    carried = [c for c in brief.claims if any(sp.article == "reprint" for sp in c.support)]
+    assert carried  # the reprint carries the facts of its original, with offsets into its own text
+    for c in carried:
+        assert all(texts[sp.article][sp.start:sp.end] == sp.text for sp in c.support)
+        assert c.outlets == len({sp.article for sp in c.support} - {"reprint", "edited"})
+
+
+def _jsonl_any(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass

@@ -22,7 +22,7 @@ from typing import Any
 
 from .cluster import Clusterer, central_title, cluster_articles, featurize
 from .dedup import Match, NearDuplicates, text_key
-from .model import Article, Brief, Problem, Story
+from .model import Article, Brief, Problem, Reuse, Span, Story
 from .store import Store
 
 # Articles per transaction: large enough that embedding batches stay full and commits are rare
@@ -270,16 +270,48 @@ def cluster(articles: list[Article], *, embedder: Any = None) -> list[Story]:
 
 
 def show(db: str, story: str, *, embedder: Any = None, refresh: bool = False, **settings: Any) -> Brief:
-    """The brief of one stored story: computed on demand, cached until the story changes."""
+    """The brief of one stored story: computed on demand, cached until the story changes.
+
+    The analysis reads the story's original articles; their stored copies are then folded in
+    (``fold_copies``): a wire story reprinted twenty times is one source, not twenty agreeing ones.
+    """
     from .api import analyze
 
     with Store(db) as store:
         sid = store.resolve(story)
         if not refresh and (cached := store.cached_brief(sid)) is not None:
             return Brief.from_dict(cached)
+        version = store.story_version(sid)
         ids = store.members(sid)
-        articles = [store.article(a) for a in ids]
-        brief = analyze(articles=articles, **settings)
+        links = store.duplicate_links(ids)
+        originals = [store.article(a) for a in ids if a not in links or links[a][0] not in ids]
+        copies = [(store.article(a), links[a]) for a in ids if a in links and links[a][0] in ids]
+        brief = analyze(articles=originals, **settings)
+        fold_copies(brief, copies)
         brief.story = Story(sid, store.story_row(sid).title or brief.story.title, ids)
-        store.put_brief(sid, brief.to_dict())
+        store.put_brief(sid, brief.to_dict(), version=version)
         return brief
+
+
+def fold_copies(brief: Brief, copies: Iterable[tuple[Article, tuple[str, str, float]]]) -> None:
+    """Add stored copies to the brief of their originals.
+
+    Each copy (with its link: original id, "exact" or "near", similarity) is listed among the
+    articles, shown as one reuse of its original (the whole text), and added to the support of every
+    claim whose supporting sentence in the original it repeats word for word. A claim's ``outlets``
+    and kind still count independent articles only: a fact carried by one article and its reprints
+    has one source.
+    """
+    texts = {a.id: a.text for a in brief.articles}
+    for copy, (original, kind, similarity) in copies:
+        brief.articles.append(copy)
+        if original not in texts:
+            continue
+        brief.reuse.append(Reuse(Span(original, 0, len(texts[original]), texts[original]),
+                                 Span(copy.id, 0, len(copy.text), copy.text), float(similarity),
+                                 "verbatim" if kind == "exact" else "near"))
+        for claim in brief.claims:
+            span = next((sp for sp in claim.support if sp.article == original), None)
+            at = copy.text.find(span.text) if span is not None and span.text else -1
+            if at >= 0:
+                claim.support.append(Span(copy.id, at, at + len(span.text), span.text))  # type: ignore[union-attr]

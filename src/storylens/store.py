@@ -414,7 +414,12 @@ class Store:
                               " WHERE b.story=? AND b.version=s.version", (story,)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def put_brief(self, story: str, brief: dict[str, Any]) -> None:
+    def put_brief(self, story: str, brief: dict[str, Any], *, version: int | None = None) -> None:
+        """Cache a story's brief under ``version`` (default: the current one). A brief computed from
+        an older version is stored under that version, so it never passes for the current one."""
         with self.transaction():
-            self.db.execute("INSERT OR REPLACE INTO briefs SELECT id, version, ? FROM stories WHERE id=?",
-                            (json.dumps(brief), story))
+            if version is None:
+                self.db.execute("INSERT OR REPLACE INTO briefs SELECT id, version, ? FROM stories WHERE id=?",
+                                (json.dumps(brief), story))
+            else:
+                self.db.execute("INSERT OR REPLACE INTO briefs VALUES (?,?,?)", (story, version, json.dumps(brief)))
