@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -177,6 +178,14 @@ def test_show_folds_copies_into_their_original(tmp_path: Path, seed_dir: Path, e
     with Store(db) as store:
         (row,) = store.stories()
         assert row.duplicates == 2
+        # search indexes originals only (store migration 4): the story is found, the reprints are not indexed
+        others = " ".join(f.read_text(encoding="utf-8") for f in files[1:]).lower()
+        word = max((w for w in re.findall(r"[A-Za-z]{6,}", text) if w.lower() not in others), key=len)
+        hits = {r[0] for r in store.db.execute(
+            "SELECT a.id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid WHERE articles_fts MATCH ?",
+            (f'"{word}"',))}
+        assert hits == {files[0].stem}
+        assert [r.id for r in store.list_stories(word)[0]] == [row.id]
     brief = show(db, row.id)
     assert {a.id for a in brief.articles} == {f.stem for f in files} | {"reprint", "edited"}
     reused = {(r.a.article, r.b.article, r.kind) for r in brief.reuse if r.b.article in ("reprint", "edited")}

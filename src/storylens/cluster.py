@@ -52,9 +52,11 @@ NEIGHBOURS = 20
 # week covers a news event's follow-ups; later events around the same people make their own story.
 # (Neither development set carries usable dates, so this is a design choice, not a fitted value.)
 MAX_GAP_DAYS = 7.0
-# Leads go to the model this many at a time: a batch of 32 leads of ~160 tokens grew the ONNX
-# arenas by ~485 MB (47 leads), chunks of 8 by ~105 MB, at no measurable cost in speed.
-EMBED_CHUNK = 8
+# Leads go to the model this many at a time (one per worker thread): a batch of 32 leads of ~160
+# tokens grew the ONNX arenas by ~485 MB (47 leads), chunks of 8 by ~105 MB; and one lead per
+# one-thread session is the cheapest: 300 leads of the bench_scale corpus took 18.9-20.4 CPU s in
+# chunks of 2, 20.6-21.7 in 4, 21.2-23.3 in 8 (three interleaved rounds, idle 2-core machine).
+EMBED_CHUNK = 2
 # Exact nearest-neighbour search up to this many vectors; beyond it an HNSW index (usearch).
 EXACT_MAX = 20_000
 # Split checks: from this size on (a story of 8 has room for two parts of SPLIT_PART articles), at
@@ -245,8 +247,9 @@ class Clusterer:
     """Incremental average-linkage clustering over running story sums (see the module docstring)."""
 
     def __init__(self, dim: int, *, join: float = JOIN, merge: float = MERGE,
-                 dense_weight: float = DENSE_WEIGHT) -> None:
+                 dense_weight: float = DENSE_WEIGHT, pair: float | None = None, decay: float = 1.0) -> None:
         self.join, self.merge, self.dense_weight = join, merge, dense_weight
+        self.pair, self.decay = pair, decay
         self.stories: dict[str, StoryState] = {}
         self.story_of: dict[str, str] = {}
         self.merged: dict[str, str] = {}  # id of a story merged away -> id that absorbed it
@@ -266,6 +269,12 @@ class Clusterer:
                           count=len(terms))
         self._terms[article_id] = (ids, np.fromiter(terms.values(), dtype=np.float32, count=len(terms)))
 
+    def _bar(self, a: int, b: int, base: float) -> float:
+        """The mean similarity two groups of ``a`` and ``b`` articles need to be one story."""
+        if self.pair is None:
+            return base
+        return base + (self.pair - base) / float(a * b) ** self.decay
+
     def _score(self, dense: np.ndarray, terms: dict[str, float], n: int, s: StoryState) -> float:
         both = self.dense_weight * float(dense @ s.dense) + (1 - self.dense_weight) * _term_dot(terms, s.terms)
         return both / (n * s.n)
@@ -276,12 +285,12 @@ class Clusterer:
 
     def add(self, article_id: str, f: Features) -> str:
         """Place one article; returns the id of the story it ends up in (after any merge)."""
-        best, best_score = None, self.join
+        best, best_score = None, -1.0
         for s in self._near_stories(f.dense):
             if _gap(s.first, s.last, f.day, f.day) > MAX_GAP_DAYS:
                 continue
             score = self._score(f.dense, f.terms, 1, s)
-            if score >= best_score:
+            if score >= self._bar(1, s.n, self.join) and score >= best_score:
                 best, best_score = s, score
         if best is None:
             self.born += 1
@@ -304,7 +313,7 @@ class Clusterer:
         for other in self._near_stories(vector, exclude=s.id):
             if other.id not in self.stories or _gap(s.first, s.last, other.first, other.last) > MAX_GAP_DAYS:
                 continue
-            if self._score(s.dense, s.terms, s.n, other) < self.merge:
+            if self._score(s.dense, s.terms, s.n, other) < self._bar(s.n, other.n, self.merge):
                 continue
             s = self._fold(s, other)
         return s
@@ -339,13 +348,14 @@ class Clusterer:
         dist = np.clip(1.0 - sim, 0.0, None)
         np.fill_diagonal(dist, 0.0)
         tree = linkage(squareform((dist + dist.T) / 2, checks=False), method="average")
-        if 1.0 - tree[-1, 2] >= self.merge:  # average linkage: the top join is 1 - mean cross similarity
-            return None
         label = fcluster(tree, 2, criterion="maxclust")
         first = [m for m, lab in zip(members, label) if lab == label[0]]
         other = [m for m, lab in zip(members, label) if lab != label[0]]
+        # average linkage: the top join is at 1 - the halves' mean cross similarity
+        if not other or 1.0 - tree[-1, 2] >= self._bar(len(first), len(other), self.merge):
+            return None
         away = other if len(first) >= len(other) else first
-        return away if len(away) >= SPLIT_PART and len(away) < len(members) else None
+        return away if len(away) >= SPLIT_PART else None
 
     def _similarities(self, members: list[str]) -> np.ndarray:
         """Pairwise similarity of articles (the score ``_score`` averages), as a matrix."""
