@@ -6,9 +6,9 @@ weights, so an article's vector never changes as the corpus grows, which keeps i
 to batch runs). The similarity of an article to a story is its mean similarity to the story's
 articles, which for these linear scores is one dot product with the story's running sums
 (average linkage, kept exact as stories grow). Articles are taken in arrival order: each joins the
-story it is most similar to when that mean clears ``JOIN``, else founds a new story; after a join,
-the story merges with any neighbour whose mean similarity to it clears ``MERGE`` (the id of the
-larger part survives). Candidates come from the nearest articles of a vector index, so a new
+story it is most similar to when that mean clears the bar (``JOIN``, higher for small groups:
+``PAIR``), else founds a new story; after a join, the story merges with any neighbour whose mean
+similarity to it clears the same bar (``MERGE``; the id of the larger part survives). Candidates come from the nearest articles of a vector index, so a new
 article is never compared with the whole corpus. Each time a story's size reaches a power of two it
 is checked for a split: its members' own average-linkage tree is cut in two, and when the two parts'
 mean cross similarity has fallen below ``MERGE`` (they would not merge if they met now) the smaller
@@ -28,13 +28,21 @@ import numpy as np
 
 from .model import Article, Story
 
-# Weight of the embedding against the rare-word vector. 0.6 with JOIN 0.2 was the best mean of
-# WikiRef220 B-cubed F1 and SemEval-2022 en-en pair accuracy over a grid of 0.5/0.6 x 0.15/0.2/0.25,
-# clustering each set in 3 random orders (benchmarks/bench_cluster.py; 0.5/0.15 was within 0.01).
-DENSE_WEIGHT = 0.6
-JOIN = 0.2
-# Two stories merge when their mean cross similarity clears the join bar: the same evidence that
-# lets one article in lets a whole story in (a stricter bar left split stories on WikiRef220).
+# The bar: two groups of a and b articles are one story when their mean similarity reaches
+# JOIN + (PAIR - JOIN) / sqrt(a * b): two single articles need PAIR, an article and a big story
+# little more than JOIN (a broad story's members are less alike on average than one event's first
+# two reports). Two stories merge at the same bar (MERGE = JOIN): the evidence that lets one
+# article in lets a whole story in. DENSE_WEIGHT weighs the embedding against the rare-word vector.
+# Chosen by benchmarks/tune_cluster.py, the best mean of WikiRef220 B-cubed F1, SemEval-2022 en-en
+# pair accuracy and news-dev B-cubed F1 (Multi-News + NeuS stories, half of them) over JOIN
+# 0.15-0.5 x DENSE_WEIGHT 0.4-0.8 x PAIR 0.3-0.7 x DECAY 0.25/0.5/1: 0.888 / 0.962 / 0.803, and
+# 0.816 on the held-out news-test half. The earlier setting (a constant bar of 0.2, weight 0.6),
+# tuned on WikiRef and SemEval alone, had 0.925 / 0.933 but 0.58-0.60 on the news halves
+# (precision 0.44: different events about the same people merged into one story).
+DENSE_WEIGHT = 0.5
+JOIN = 0.25
+PAIR = 0.3
+DECAY = 0.5
 MERGE = JOIN
 # The embedding reads the title and this many words of the lead: 120 words (about 160 tokens)
 # gave the best clustering scores; titles alone lost 0.01-0.02 on both sets.
@@ -247,7 +255,7 @@ class Clusterer:
     """Incremental average-linkage clustering over running story sums (see the module docstring)."""
 
     def __init__(self, dim: int, *, join: float = JOIN, merge: float = MERGE,
-                 dense_weight: float = DENSE_WEIGHT, pair: float | None = None, decay: float = 1.0) -> None:
+                 dense_weight: float = DENSE_WEIGHT, pair: float | None = PAIR, decay: float = DECAY) -> None:
         self.join, self.merge, self.dense_weight = join, merge, dense_weight
         self.pair, self.decay = pair, decay
         self.stories: dict[str, StoryState] = {}
@@ -270,7 +278,8 @@ class Clusterer:
         self._terms[article_id] = (ids, np.fromiter(terms.values(), dtype=np.float32, count=len(terms)))
 
     def _bar(self, a: int, b: int, base: float) -> float:
-        """The mean similarity two groups of ``a`` and ``b`` articles need to be one story."""
+        """The mean similarity two groups of ``a`` and ``b`` articles need to be one story
+        (``base`` alone when ``pair`` is None)."""
         if self.pair is None:
             return base
         return base + (self.pair - base) / float(a * b) ** self.decay
