@@ -171,6 +171,20 @@ def test_show_caches_until_the_story_changes(tmp_path: Path, seed_dir: Path, emb
         assert store.cached_brief(row.id) is None  # stale: recomputed on the next show
 
 
+def test_a_brief_cached_by_an_older_revision_is_made_again(tmp_path: Path, seed_dir: Path, embedder: _Memo) -> None:
+    from storylens.corpus import BRIEF_REVISION
+
+    db = str(tmp_path / "s.db")
+    ingest([str(f) for f in sorted(seed_dir.glob("*.txt"))[:2]], db=db, embedder=embedder)
+    with Store(db) as store:
+        (row,) = store.stories()
+        store.put_brief(row.id, {"schema": "storylens.brief/1", "story": {"id": row.id}, "articles": []})
+    brief = show(db, row.id)
+    assert len(brief.articles) == 2
+    with Store(db) as store:
+        assert store.cached_brief(row.id)["revision"] == BRIEF_REVISION  # type: ignore[index]
+
+
 def test_show_folds_copies_into_their_original(tmp_path: Path, seed_dir: Path, embedder: _Memo) -> None:
     """A reprint is not a second source: it is analysed as its original and shown as carrying its facts."""
     files = sorted(seed_dir.glob("*.txt"))[:3]

@@ -29,6 +29,10 @@ from .store import Store
 # (a commit with WAL costs ~1 ms), small enough that an interrupt loses under a few seconds of work.
 BATCH = 256
 
+# What a cached brief was made by: a brief cached under another revision is made again. Bump it
+# whenever ``show`` changes what a brief holds (2: copies folded into their originals' briefs).
+BRIEF_REVISION = 2
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])|\n+")
 
 
@@ -279,7 +283,8 @@ def show(db: str, story: str, *, embedder: Any = None, refresh: bool = False, **
 
     with Store(db) as store:
         sid = store.resolve(story)
-        if not refresh and (cached := store.cached_brief(sid)) is not None:
+        cached = None if refresh else store.cached_brief(sid)
+        if cached is not None and cached.get("revision") == BRIEF_REVISION:
             return Brief.from_dict(cached)
         version = store.story_version(sid)
         ids = store.members(sid)
@@ -289,7 +294,7 @@ def show(db: str, story: str, *, embedder: Any = None, refresh: bool = False, **
         brief = analyze(articles=originals, **settings)
         fold_copies(brief, copies)
         brief.story = Story(sid, store.story_row(sid).title or brief.story.title, ids)
-        store.put_brief(sid, brief.to_dict(), version=version)
+        store.put_brief(sid, {**brief.to_dict(), "revision": BRIEF_REVISION}, version=version)
         return brief
 
 
