@@ -36,7 +36,12 @@ Writes to --out: stories/*.jsonl, brief-<N>.json (the cold run's output), timing
 measurement), results.md; prints the table. --profile N adds profile-<N>.txt (cProfile of one warm
 analyze on the size-N story, top functions by cumulative time).
 
+--code REF compares instead: warm runs only, the working tree against a `git archive REF src` snapshot
+(extracted under --out, put first on the worker's PYTHONPATH), alternating for --rounds rounds so
+that both meet the same load; writes compare.md.
+
 usage: python benchmarks/bench_speed.py [DATA] [--sizes 3,10,30,100] [--runs 3] [--budget 600] [--out DIR]
+       python benchmarks/bench_speed.py --code HEAD --sizes 10 --runs 3 --rounds 4
 """
 
 from __future__ import annotations
@@ -111,11 +116,11 @@ def cli_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "storylens.cli"]
 
 
-def run_child(cmd: list[str], log: Path) -> tuple[float, float, float, int]:
+def run_child(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> tuple[float, float, float, int]:
     """Run ``cmd`` to the end: (wall s, CPU s (user + system), peak RSS MB of that process, exit status)."""
     with log.open("wb") as err:
         t = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -254,7 +259,7 @@ def worker(story: Path, warmup: Path, runs: int, budget: float, profile: Path | 
     if profile is not None:
         write_profile(lambda: storylens.api.analyze(articles=articles), profile)
     sentences, units = count_units(articles)
-    return {"articles": len(articles), "sentences": sentences, "units": units, "ingest_s": ingest_s,
+    return {"storylens": str(Path(storylens.api.__file__).parent), "articles": len(articles), "sentences": sentences, "units": units, "ingest_s": ingest_s,
             "warmup_s": warmup_s, "seconds": times, "cpu_s": cpus, "embed_in_analyze_s": embed_s, "texts_embedded": embedded,
             "raw_embed_s": raw, "raw_embed_spans_s": raw_spans, "rss_after_warmup_mb": base_mb, "peak_mb": peak_mb,
             "rss_after_each_run_mb": rss_after, "peak_after_each_run_mb": peak_after}
@@ -272,23 +277,76 @@ def write_profile(call: Any, path: Path) -> None:
     path.write_text(buf.getvalue(), encoding="utf-8")
 
 
-def warm(story: Path, warmup: Path, runs: int, budget: float, out: Path, profile: bool) -> dict[str, Any]:
+def warm(story: Path, warmup: Path, runs: int, budget: float, out: Path, profile: bool,
+         env: dict[str, str] | None = None, quiet: bool = False) -> dict[str, Any]:
     n = story.stem.removeprefix("story-")
     result, log = out / f"warm-{n}.json", out / "warm.log"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(story), "--warmup", str(warmup),
            "--runs", str(runs), "--budget", str(budget), "--worker-out", str(result)]
     if profile:
         cmd += ["--profile-out", str(out / f"profile-{n}.txt")]
-    wall, _, _, status = run_child(cmd, log)
+    wall, _, _, status = run_child(cmd, log, env)
     if status != 0:
         fail(f"warm worker on {story} exited {status}: {log.read_text(errors='replace')[-600:]}")
     data = json.loads(result.read_text(encoding="utf-8"))
     result.unlink()
+    if quiet:
+        return data
     progress(f"  warm: {', '.join(f'{s:.1f}' for s in data['seconds'])} s "
              f"(CPU {', '.join(f'{s:.1f}' for s in data['cpu_s'])} s), peak after each run "
              f"{', '.join(f'{m:.0f}' for m in data['peak_after_each_run_mb'])} MB "
              f"({wall:.0f} s in all)")
     return data
+
+
+# ------------------------------------------------------------------ side by side with other code
+
+
+def snapshot(ref: str, out: Path) -> tuple[Path, str]:
+    """``git archive REF src`` extracted under ``out`` (reused when present): its folder and commit."""
+    root = repo_path(".")
+    try:
+        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", f"{ref}^{{commit}}"], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        dest = out / f"code-{sha[:12]}"
+        if not (dest / "src" / "storylens").is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            archive = subprocess.run(["git", "-C", str(root), "archive", sha, "src"], check=True,
+                                     capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        fail(f"could not snapshot src/ at {ref} ({exc})")
+    return dest / "src", sha[:12]
+
+
+def compare(stories: dict[int, Path], warmup: Path, args: argparse.Namespace) -> str:
+    """Warm runs of the working tree and of --code REF, alternating in rounds (who goes first
+    alternates too), so both meet the same load; medians over every run of each."""
+    src, sha = snapshot(args.code, args.out)
+    envs = {f"{args.code} ({sha})": {**os.environ, "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(src), os.environ.get("PYTHONPATH")]))},
+            "working tree": dict(os.environ)}
+    rows = []
+    for size, story in stories.items():
+        got: dict[str, dict[str, list[float]]] = {k: {"seconds": [], "cpu_s": []} for k in envs}
+        loads = []
+        for r in range(args.rounds):
+            order = list(envs) if r % 2 == 0 else list(envs)[::-1]
+            for label in order:
+                loads.append(os.getloadavg()[0])
+                data = warm(story, warmup, args.runs, args.budget, args.out, False, envs[label], quiet=True)
+                if (Path(data["storylens"]) == src / "storylens") != (label != "working tree"):
+                    fail(f"{label}: the worker ran storylens from {data['storylens']}")
+                for key in ("seconds", "cpu_s"):
+                    got[label][key].extend(data[key])
+                progress(f"  size {size} round {r + 1} {label}: {', '.join(f'{s:.2f}' for s in data['seconds'])} s "
+                         f"(CPU {', '.join(f'{s:.2f}' for s in data['cpu_s'])}), load {loads[-1]:.2f}")
+        for label, g in got.items():
+            rows.append([size, label, len(g["seconds"]), f"{_med(g['seconds']):.2f}",
+                         f"{min(g['seconds']):.2f}-{max(g['seconds']):.2f}", f"{_med(g['cpu_s']):.2f}",
+                         f"{min(loads):.1f}-{max(loads):.1f}"])
+    return md_table(["size", "code", "warm runs", "warm median s", "range s", "warm CPU median s",
+                     "load (1 min) at each worker start"], rows)
 
 
 # ------------------------------------------------------------------ report
@@ -375,6 +433,10 @@ def main() -> int:
     ap.add_argument("--profile", type=int, action="append", default=[], metavar="N",
                     help="also write a cProfile of one warm analyze of the size-N story (repeatable)")
     ap.add_argument("--out", type=Path, default=repo_path(DEFAULT_OUT), help=f"output folder (default: {DEFAULT_OUT})")
+    ap.add_argument("--code", metavar="REF",
+                    help="warm runs only, side by side: the working tree against a `git archive REF src` snapshot "
+                         "(put first on the children's PYTHONPATH), alternating in --rounds rounds")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of --code comparison (default: 3)")
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--warmup", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
@@ -395,6 +457,16 @@ def main() -> int:
     pool = article_pool(args.data, args.min_words, args.max_words)
     stories, warmup = write_stories(pool, args.sizes, args.out / "stories")
     progress(f"{len(pool)} documents of {args.min_words}-{args.max_words} words; stories in {args.out / 'stories'}")
+    if args.code:
+        text = "\n\n".join([
+            f"# warm analyze, working tree against {args.code} ({args.data.name}, {args.rounds} rounds of "
+            f"{args.runs} warm runs per code and size, {os.cpu_count()} CPUs)",
+            compare(stories, warmup, args),
+            (f"Load average (1, 5, 15 min) at start {', '.join(f'{x:.1f}' for x in load0)}, at end "
+             f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}. Total run time {time.perf_counter() - t0:.0f} s.")]) + "\n"
+        (args.out / "compare.md").write_text(text, encoding="utf-8")
+        print(text)
+        return 0
     results: dict[int, dict[str, Any]] = {}
     for size, story in stories.items():
         progress(f"size {size}:")
