@@ -43,6 +43,11 @@ def antecedent(previous: Any, which: str) -> str | None:
     return found[-1] if which.lower() == "latter" else found[0]
 
 
+def needs_antecedent(sentence: Sentence) -> bool:
+    """Does the sentence open with "the latter"/"the former" (so model_text reads the sentence before)?"""
+    return _ANAPHOR.match(sentence.text) is not None
+
+
 def model_text(sentence: Sentence, previous: Any | None) -> tuple[str, tuple[int, int, int] | None]:
     """The sentence as the model should read it, and the edit made: (start, end, new length) of
     the replaced stretch in the sentence, or None when the text is unchanged."""

@@ -12,7 +12,7 @@ from scipy import sparse
 from ..embed import Embedder, embed_spans
 from ..model import Article, Sentence
 from ..nlp import complete_docs, iter_parsed, sentences_from_docs
-from .anaphora import model_text, shift
+from .anaphora import model_text, needs_antecedent, shift
 from .units import Unit, blend, candidate_pairs, lexical_vectors, split_units, states_fact
 
 
@@ -271,7 +271,8 @@ def prepare(articles: list[Article], embedder: Embedder, *, wait: bool = True) -
         docs[article.id] = pairs
         own = sentences_from_docs(article.id, pairs)
         for k, s in enumerate(own):
-            text, edit = model_text(s, _tokens(pairs, own[k - 1]) if k else None)
+            # the previous sentence's tokens cost a doc.text rebuild per paragraph: only when read
+            text, edit = model_text(s, _tokens(pairs, own[k - 1]) if k and needs_antecedent(s) else None)
             texts.append(text)
             edits.append(edit)
         sentences.extend(own)
