@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,3 +39,20 @@ def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as UTF-8 JSON (indented, keys in insertion order)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def snapshot(ref: str, out: Path) -> tuple[Path, str]:
+    """``git archive REF src`` extracted under ``out`` (reused when present): its src folder and the
+    commit's short hash. Benchmarks time committed code this way while others edit the tree."""
+    try:
+        sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", f"{ref}^{{commit}}"], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        dest = out / f"code-{sha[:12]}"
+        if not (dest / "src" / "storylens").is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", sha, "src"], check=True,
+                                     capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        fail(f"could not snapshot src/ at {ref} ({exc})")
+    return dest / "src", sha[:12]

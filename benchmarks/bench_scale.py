@@ -67,7 +67,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _util import fail, md_table, progress, repo_path, write_json
+from _util import fail, md_table, progress, repo_path, snapshot, write_json
 
 DEFAULT_DATA = "../shared/data"
 DEFAULT_OUT = "benchmarks/out/scale"
@@ -319,20 +319,9 @@ def code_snapshot(out: Path, mode: str) -> str:
     """Put a snapshot of src/ at HEAD first on the children's PYTHONPATH; the code's description."""
     if mode == "tree":
         return "working tree"
-    root = repo_path(".")
-    try:
-        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], check=True,
-                             capture_output=True, text=True).stdout.strip()
-        dest = out / f"code-{sha[:12]}"
-        if not (dest / "src" / "storylens").is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
-            archive = subprocess.run(["git", "-C", str(root), "archive", sha, "src"], check=True,
-                                     capture_output=True).stdout
-            subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    except (OSError, subprocess.CalledProcessError) as exc:
-        fail(f"could not snapshot src/ at HEAD ({exc}); use --code tree")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(dest / "src"), os.environ.get("PYTHONPATH")]))
-    return f"commit {sha[:12]}"
+    src, sha = snapshot("HEAD", out)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))
+    return f"commit {sha}"
 
 
 def ingest_cmd(corpus: Path, db: Path) -> list[str]:
