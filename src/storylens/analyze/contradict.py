@@ -14,8 +14,10 @@ talk about the same thing (embedding alignment) and differ in a checkable way:
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ..model import Contradiction
 from .prepare import Prepared, Similarity
@@ -33,6 +35,29 @@ TOPIC_MIN = 0.25
 SAME_FACT_MIN = 0.55
 
 
+T = TypeVar("T")
+
+
+def _per_span(fn: Callable[[Any], T]) -> Callable[[Any], T]:
+    """Keep ``fn(span)`` in the span's Doc (``user_data``): a sentence is paired with many others
+    (793 candidate pairs over 218 sentences on the 10-article speed story), so each is read once.
+    Callers must not change what it returns."""
+    name = f"storylens.contradict.{fn.__name__}"
+
+    @functools.wraps(fn)
+    def cached(span: Any) -> T:
+        doc = getattr(span, "doc", None)
+        if doc is None or not hasattr(span, "start"):
+            return fn(span)
+        key = (name, span.start, span.end)
+        if key not in doc.user_data:
+            doc.user_data[key] = fn(span)
+        return doc.user_data[key]
+
+    return cached
+
+
+@_per_span
 def _lemmas(span: Any) -> set[str]:
     return {t.lemma_.lower() for t in span if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 2}
 
@@ -51,6 +76,7 @@ def _clause(head: Any) -> list[Any]:
     return sorted(keep, key=lambda t: t.i)
 
 
+@_per_span
 def negation_scope(span: Any) -> tuple[str, set[str]] | None:
     """The negated clause of a sentence and its content words; hedged negation ("may not") is none."""
     for t in span:
@@ -86,6 +112,7 @@ def check_negation(a: Any, b: Any) -> str | None:
 _NUM = re.compile(r"\d[\d,.]*")
 
 
+@_per_span
 def _numbers(span: Any) -> dict[str, str]:
     """Numbers keyed by the noun they count."""
     out: dict[str, str] = {}
@@ -106,6 +133,7 @@ def check_number(a: Any, b: Any) -> str | None:
     return None
 
 
+@_per_span
 def _dates(span: Any) -> list[str]:
     return [e.text for e in span.ents if e.label_ == "DATE" and re.search(r"\d|January|February|March|April|May|"
             r"June|July|August|September|October|November|December", e.text)]
@@ -123,6 +151,7 @@ def check_date(a: Any, b: Any) -> str | None:
     return f"A dates it {da[0]}, B dates it {db[0]}"
 
 
+@_per_span
 def _lists(span: Any) -> dict[str, set[str]]:
     """For each content word in a coordination, the other members of its list."""
     out: dict[str, set[str]] = {}
@@ -159,6 +188,7 @@ CONTRAST_WORDS = {"but", "however", "although", "though", "despite", "yet", "ins
 PRONOUNS = {"it", "he", "she", "they", "i", "we", "you", "who", "that", "which", "this", "one"}
 
 
+@_per_span
 def attributions(span: Any) -> list[tuple[str, str, str]]:
     """(source, verb lemma, verb as written) for each claim the sentence attributes to someone:
     "the defense argued", "officials denied", "according to the ministry"."""
