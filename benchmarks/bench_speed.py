@@ -459,8 +459,8 @@ def main() -> int:
     progress(f"{len(pool)} documents of {args.min_words}-{args.max_words} words; stories in {args.out / 'stories'}")
     if args.code:
         text = "\n\n".join([
-            f"# warm analyze, working tree against {args.code} ({args.data.name}, {args.rounds} rounds of "
-            f"{args.runs} warm runs per code and size, {os.cpu_count()} CPUs)",
+            (f"# warm analyze, working tree against {args.code} ({args.data.name}, {args.rounds} rounds of "
+             f"{args.runs} warm runs per code and size, {os.cpu_count()} CPUs)"),
             compare(stories, warmup, args),
             (f"Load average (1, 5, 15 min) at start {', '.join(f'{x:.1f}' for x in load0)}, at end "
              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}. Total run time {time.perf_counter() - t0:.0f} s.")]) + "\n"

