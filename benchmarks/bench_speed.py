@@ -58,7 +58,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _util import fail, md_table, progress, repo_path, write_json
+from _util import fail, md_table, progress, repo_path, snapshot, write_json
 
 DEFAULT_DATA = "../shared/data/multi-news-val/validation.jsonl"
 DEFAULT_OUT = "benchmarks/out/speed"
@@ -300,23 +300,6 @@ def warm(story: Path, warmup: Path, runs: int, budget: float, out: Path, profile
 
 
 # ------------------------------------------------------------------ side by side with other code
-
-
-def snapshot(ref: str, out: Path) -> tuple[Path, str]:
-    """``git archive REF src`` extracted under ``out`` (reused when present): its folder and commit."""
-    root = repo_path(".")
-    try:
-        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", f"{ref}^{{commit}}"], check=True,
-                             capture_output=True, text=True).stdout.strip()
-        dest = out / f"code-{sha[:12]}"
-        if not (dest / "src" / "storylens").is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
-            archive = subprocess.run(["git", "-C", str(root), "archive", sha, "src"], check=True,
-                                     capture_output=True).stdout
-            subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    except (OSError, subprocess.CalledProcessError) as exc:
-        fail(f"could not snapshot src/ at {ref} ({exc})")
-    return dest / "src", sha[:12]
 
 
 def compare(stories: dict[int, Path], warmup: Path, args: argparse.Namespace) -> str:
