@@ -157,9 +157,12 @@ class View:
         return Cite(self.label(span.article), self.links.span(span) if known else None, title)
 
     def cites(self, spans: list[Span]) -> list[Cite]:
-        """One citation per distinct span, in order."""
-        distinct = {(s.article, s.start, s.end): s for s in spans}
-        return [self.cite(s) for s in distinct.values()]
+        """One citation per article, in order, leading to that article's first span (a statement
+        drawn from two sentences of one article showed its label twice)."""
+        first: dict[str, Span] = {}
+        for s in spans:
+            first.setdefault(s.article, s)
+        return [self.cite(s) for s in first.values()]
 
 
 def template_env(*loaders: jinja2.BaseLoader) -> jinja2.Environment:
