@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from storylens.analyze import units
+from storylens.analyze import details, units
 from storylens.analyze.prepare import prepare
 from storylens.embed import get_embedder
 from storylens.ingest import read_inputs
@@ -40,8 +40,23 @@ def test_a_sentence_can_carry_a_shared_clause_and_a_detail_of_its_own(seed_brief
     shared_sentence = [s for s in singles
                        if any(a == s.article and (0 <= s.start - e <= 2 or 0 <= b - s.end <= 2) for a, b, e in consensus)]
     assert shared_sentence, "no sentence was split between a consensus clause and a detail"
-    for s in singles:  # details never overlap a consensus clause
-        assert not any(a == s.article and max(b, s.start) < min(e, s.end) for a, b, e in consensus)
+    for s in singles:  # a detail overlaps a consensus clause only as a name-bearing phrase inside it
+        for a, b, e in consensus:
+            if a == s.article and max(b, s.start) < min(e, s.end):
+                assert b <= s.start and s.end <= e and (s.end - s.start) < details.MAX_SHARE * (e - b)
+
+
+def test_a_name_only_one_outlet_gives_is_a_detail_inside_a_shared_clause(seed_brief):
+    """A consensus clause that adds a name no other outlet mentions yields that phrase as a
+    single-source detail, and the phrase holds a word found in no other article."""
+    texts = {a.id: " " + re.sub(r"[\W_]+", " ", a.text.casefold()) + " " for a in seed_brief.articles}
+    consensus = [s for c in seed_brief.claims if c.kind == "consensus" for s in c.support]
+    nested = [s for c in seed_brief.claims if c.kind == "single" for s in c.support
+              if any(m.article == s.article and m.start <= s.start and s.end <= m.end for m in consensus)]
+    assert nested
+    for s in nested:
+        words = set(re.findall(r"\w+", s.text.casefold()))
+        assert any(not any(f" {w}" in t for aid, t in texts.items() if aid != s.article) for w in words)
 
 
 def test_clause_vectors_come_from_one_pass_and_differ_from_the_sentence(prep):

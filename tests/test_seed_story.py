@@ -79,4 +79,4 @@ def test_unique_details_are_single_source(seed_brief, gold):
                 if any(c.kind == "single" and any(by_id[s.article] == k and matches(f, s.text) for s in c.support)
                        for c in seed_brief.claims))
     print(f"\nunique details found: {found}/{total}")
-    assert found >= total // 2
+    assert found >= 7  # 7/8 measured (benchmarks/RESULTS.md section 3); 5/8 before details.py

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..model import Claim, Span
 from .contradict import _dates
+from .details import detail_spans, story_texts
 from .prepare import Prepared
 from .units import pieces
 
@@ -232,18 +233,28 @@ def _leftovers(prep: Prepared, covered: dict[int, list[tuple[int, int]]]) -> lis
 
 
 def build_claims(prep: Prepared, sim: object = None) -> list[Claim]:
-    """Consensus claims (two or more articles) then single-source claims, in reading order."""
+    """Consensus claims (two or more articles) then single-source claims, in reading order.
+
+    Single-source claims are the stretches of sentences outside every consensus member, and the
+    names one outlet adds inside a member that no other outlet gives (details.py)."""
     del sim  # alignment works on units; the sentence similarity is for the other stages
     claims: list[Claim] = []
     covered: dict[int, list[tuple[int, int]]] = {}
+    texts = story_texts(prep.articles)
+    singles: list[tuple[int, Span]] = []
     for group, score in _accept(prep):
         rep = group[_medoid(prep, group)]
         ordered = sorted(group, key=lambda u: (u != rep, prep.unit_articles()[u], prep.units[u].start))
         for u in group:
             covered.setdefault(prep.units[u].sentence, []).append(_bounds(prep, u))
+            singles.extend((prep.units[u].sentence, d) for d in detail_spans(prep, prep.units[u].sentence, _bounds(prep, u), texts))
         n = len({prep.sentences[prep.units[u].sentence].article for u in group})
         claims.append(Claim(f"c{len(claims) + 1}", prep.units[rep].text, "consensus", n,
                             [_span(prep, u) for u in ordered], round(score, 4)))
-    for _, span in _leftovers(prep, covered):
-        claims.append(Claim(f"c{len(claims) + 1}", span.text, "single", 1, [span], 0.0))
+    singles.extend(_leftovers(prep, covered))
+    seen: set[tuple[str, int, int]] = set()
+    for _, span in sorted(singles, key=lambda x: (x[0], x[1].start)):
+        if (span.article, span.start, span.end) not in seen:
+            seen.add((span.article, span.start, span.end))
+            claims.append(Claim(f"c{len(claims) + 1}", span.text, "single", 1, [span], 0.0))
     return claims
