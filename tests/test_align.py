@@ -151,3 +151,30 @@ def test_no_consensus_claim_joins_two_differently_dated_events(seed_brief):
             if words:
                 dated.append(words)
         assert all(a & b for k, a in enumerate(dated) for b in dated[k + 1 :]), claim.text
+
+
+def _cut(text: str) -> list[str]:
+    return [text[a:b] for a, b in units.pieces(Sentence("a", 0, 0, len(text), text))]
+
+
+def test_clause_cuts_read_punctuation_inside_quotes_and_keep_repeated_phrases():
+    assert _cut("He praised “their history of victory,” and has doubled down on his support.") == [
+        "He praised “their history of victory", "and has doubled down on his support."]
+    assert _cut("A friendship that lasted generation after generation.") == [
+        "A friendship that lasted generation after generation."]
+    assert _cut("It faces sanctions due to its weapons programmes.") == [
+        "It faces sanctions", "due to its weapons programmes."]
+
+
+def test_one_deed_by_two_named_people_is_not_one_fact():
+    """Two outlets saying that two different people did the same thing report two facts."""
+    import storylens
+    from storylens.model import Article
+
+    text = ("{who} called for stronger economic ties between Russia and North Korea on Monday. "
+            "Officials in Seoul said the talks would continue through the summer.")
+    arts = [Article("a", text.format(who="Vladimir Putin")), Article("b", text.format(who="Kim Jong Un")),
+            Article("c", text.format(who="Kim Jong Un").replace("stronger", "closer"))]
+    brief = storylens.analyze(articles=arts)
+    ties = [{s.article for s in c.support} for c in brief.claims if c.kind == "consensus" and "ties" in c.text]
+    assert ties == [{"b", "c"}]

@@ -30,8 +30,12 @@ from ..model import Sentence
 # Clause cuts: punctuation, dashes, and the words that open a clause or a cause ("due to",
 # "because": a sentence that gives a fact and its reason carries two facts; seed story 13/15 ->
 # 14/15 with align._refine narrowing to the reason, see benchmarks/RESULTS.md section 3).
-_CUT = re.compile(r"(?:[,;:]|\s[–—-])\s+(?=\S)|\s+(?=(?:while|whereas|but|although|though|after|before|as well as|due to|because)\s)")
+# A comma may sit inside a closing quote ("... of victory,” and has ..."): the cut is after the quote.
+_CUT = re.compile("(?:[,;:][\u201d\u2019\"']?|\\s[\u2013\u2014-])\\s+(?=\\S)"
+                  r"|\s+(?=(?:while|whereas|but|although|though|after|before|as well as|due to|because)\s)")
 _WORD = re.compile(r"\w+")
+# "generation after generation", "day after day": a word repeated round the conjunction is one phrase.
+_REPEAT = re.compile(r"\s+(?:after|before)\s+(\w+)")
 # A unit shorter than this carries no checkable fact ("he said", "on Monday"); 5 words was the
 # shortest gold fact fragment in the seed story that is itself a clause ("condemns Western aid to Kyiv").
 MIN_UNIT_WORDS = 5
@@ -68,10 +72,19 @@ class Unit:
     text: str
 
 
+def _repeated(text: str, pos: int) -> bool:
+    """Is the cut at ``pos`` an "X after X" phrase rather than a new clause?"""
+    m = _REPEAT.match(text, pos)
+    before = _WORD.findall(text[max(0, pos - 40) : pos])
+    return bool(m and before and before[-1].lower() == m.group(1).lower())
+
+
 def pieces(s: Sentence) -> list[tuple[int, int]]:
     """(start, end) of each clause piece of the sentence, offsets into its text."""
     bounds, last = [], 0
     for m in _CUT.finditer(s.text):
+        if _repeated(s.text, m.start()):
+            continue
         bounds.append((last, m.start()))
         last = m.end()
     bounds.append((last, len(s.text)))
