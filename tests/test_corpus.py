@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from storylens.cli import main
 from storylens.cluster import Features, cluster_articles, terms_of
 from storylens.corpus import cluster, ingest, show
+from storylens.errors import StorylensError
 from storylens.model import Article
 from storylens.store import Store
 
@@ -322,9 +323,10 @@ def _drift(n: int, step: float = 10.0) -> list[np.ndarray]:
 
 
 def test_a_story_that_drifts_apart_splits_and_the_larger_part_keeps_its_id() -> None:
-    from storylens.cluster import Clusterer, story_id
+    from storylens.cluster import Clusterer, Level, story_id
 
-    c = Clusterer(2, join=0.2, merge=0.2, dense_weight=0.6, pair=None)  # a constant bar: the drift below splits
+    # a constant bar (pair = join): the drift below splits
+    c = Clusterer(2, level=Level(join=0.2, pair=0.2, decay=0.5, dense_weight=0.6))
     for i, v in enumerate(_drift(40)):
         sizes = {sid: s.n for sid, s in c.stories.items()}
         c.add(f"x{i:02d}", Features(v, {}))
@@ -378,3 +380,66 @@ def test_splits_are_stored_and_halves_equal_one_batch(tmp_path: Path) -> None:
     in_memory = {frozenset(s.articles) for s in cluster([Article(id=r["id"], title=r["title"], text=r["text"])
                                                          for r in records], embedder=emb)}
     assert stored == in_memory
+
+
+# -- levels --------------------------------------------------------------------------------------
+def _b_cubed(stories: list, label: dict[str, str]) -> tuple[float, float]:
+    story_of = {a: k for k, s in enumerate(stories) for a in s.articles}
+    mates = {a: {b for b in story_of if story_of[b] == story_of[a]} for a in story_of}
+    same = {a: {b for b in label if label[b] == label[a]} for a in label}
+    precision = sum(len(mates[a] & same[a]) / len(mates[a]) for a in label) / len(label)
+    recall = sum(len(mates[a] & same[a]) / len(same[a]) for a in label) / len(label)
+    return precision, recall
+
+
+def test_the_topic_level_gathers_what_the_event_level_keeps_apart(corpus: list[dict], embedder: _Memo) -> None:
+    # WikiRef's labels are subjects (a league, a person, a product line) spanning many events
+    arts = [Article(id=r["id"], title=r["title"], text=r["text"]) for r in corpus]
+    label = {r["id"]: r["label"] for r in corpus}
+    events, topics = cluster(arts, embedder=embedder), cluster(arts, embedder=embedder, level="topic")
+    (p_event, r_event), (p_topic, r_topic) = _b_cubed(events, label), _b_cubed(topics, label)
+    print(f"event: {len(events)} stories P {p_event:.3f} R {r_event:.3f}; "
+          f"topic: {len(topics)} stories P {p_topic:.3f} R {r_topic:.3f}")
+    assert len(topics) < len(events) and r_topic > r_event
+    assert p_topic >= 0.9
+
+
+def test_a_store_keeps_the_level_it_was_built_at(tmp_path: Path, corpus: list[dict], embedder: _Memo) -> None:
+    db = tmp_path / "topics.db"
+    ingest([str(_jsonl(tmp_path / "a.jsonl", corpus[:6]))], db=str(db), embedder=embedder, level="topic")
+    before = _partition(db)
+    with pytest.raises(StorylensError, match="clustered at the topic level, not event; use --level topic"):
+        ingest([str(_jsonl(tmp_path / "b.jsonl", corpus[6:12]))], db=str(db), embedder=embedder, level="event")
+    assert _partition(db) == before  # nothing lost, nothing added
+    ingest([str(tmp_path / "b.jsonl")], db=str(db), embedder=embedder)  # no level: the store's
+    with Store(db) as store:
+        assert store.level() == "topic" and store.count("membership") == 12
+    # a run that stored nothing does not fix the level of a new store
+    empty = tmp_path / "empty.db"
+    (tmp_path / "blank.txt").write_text("", encoding="utf-8")
+    ingest([str(tmp_path / "blank.txt")], db=str(empty), embedder=embedder, level="topic")
+    ingest([str(tmp_path / "a.jsonl")], db=str(empty), embedder=embedder, level="event")
+    with Store(empty) as store:
+        assert store.level() == "event"
+
+
+def test_cli_ingest_refuses_another_level_in_one_line(tmp_path: Path, seed_dir: Path) -> None:
+    db = tmp_path / "s.db"
+    runner = CliRunner()
+    first = runner.invoke(main, ["ingest", "--db", str(db), "--level", "topic", str(seed_dir)])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(main, ["ingest", "--db", str(db), "--level", "event", str(seed_dir)])
+    assert again.exit_code != 0
+    assert again.output.strip().splitlines()[-1] == (
+        f"Error: {db}: its stories are clustered at the topic level, not event; use --level topic or a new --db")
+
+
+def test_a_store_made_before_levels_clusters_by_event(tmp_path: Path, corpus: list[dict], embedder: _Memo) -> None:
+    db = tmp_path / "old.db"
+    ingest([str(_jsonl(tmp_path / "a.jsonl", corpus[:6]))], db=str(db), embedder=embedder)
+    con = sqlite3.connect(db)
+    con.executescript("DROP TABLE settings; PRAGMA user_version = 4;")
+    con.close()
+    with Store(db) as store:
+        assert store.level() == "event"
+        assert store.level("event") == "event"

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from .cli import EXIT_SKIPPED, _emit, _fail_cleanly, _guess_format, _status, _write, main
+from .cluster import DEFAULT_LEVEL, LEVELS
 from .corpus import BATCH
 from .errors import StorylensError
 
@@ -77,9 +78,12 @@ def _summary_table(report: Any, db: str) -> None:
               help="Articles per transaction (what an interrupt can lose).")
 @click.option("--embedder", default=None, help="'minilm' (default) or a local sentence-transformers folder; "
               "a store keeps the one it was built with.")
+@click.option("--level", type=click.Choice(list(LEVELS)), default=None,
+              help="What a story is: one event (a new store's default) or a topic followed across "
+                   "events; a store keeps the level it was built at.")
 @_fail_cleanly
 def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, batch: int,
-           embedder: str | None) -> None:
+           embedder: str | None, level: str | None) -> None:
     """Read SOURCES into the store: deduplicate, cluster into stories, keep everything.
 
     SOURCES are files (.txt, .html, .json/.jsonl, WARC/WARC.GZ incl. CC-NEWS, RSS/Atom feeds, lists
@@ -95,7 +99,7 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
     path = _db(db)
     model = get_embedder(load_settings(embedder=embedder).embedder)
     with _IngestProgress() as bar:
-        report = run(list(sources), db=path, batch=batch, progress=bar.update, embedder=model)
+        report = run(list(sources), db=path, batch=batch, progress=bar.update, embedder=model, level=level)
     for problem in report.problems:
         click.echo(f"Skipped: {problem}", err=True)
     if fmt == "json":
@@ -173,8 +177,11 @@ def show(story: str, db: str | None, fmt: str | None, output: str | None, refres
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the stories here instead of stdout.")
+@click.option("--level", type=click.Choice(list(LEVELS)), default=DEFAULT_LEVEL, show_default=True,
+              help="What a story is: one event (different events about the same people stay apart) "
+                   "or a topic followed across events.")
 @_fail_cleanly
-def cluster(inputs: tuple[str, ...], fmt: str, output: str | None) -> None:
+def cluster(inputs: tuple[str, ...], fmt: str, output: str | None, level: str) -> None:
     """Group INPUTS (as for ingest) into stories without a store.
 
     JSON output is schema storylens.stories/1: {schema, stories: [{id, title, articles: [ids]}]};
@@ -191,7 +198,7 @@ def cluster(inputs: tuple[str, ...], fmt: str, output: str | None) -> None:
     if not articles:
         raise no_articles(list(inputs), problems)
     with _status("Clustering"):
-        found = group(articles)
+        found = group(articles, level=level)
     if fmt == "json":
         _write(json.dumps({"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]},
                           ensure_ascii=False, indent=1), output)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from .cluster import Clusterer, central_title, cluster_articles, featurize
+from .cluster import DEFAULT_LEVEL, Clusterer, central_title, cluster_articles, featurize
 from .dedup import Match, NearDuplicates, text_key
 from .model import Article, Brief, Problem, Reuse, Span, Story
 from .store import Store
@@ -81,9 +81,9 @@ def _place(a: Article) -> str:
 class _Ingester:
     """The state one ingest run keeps between batches (everything is rebuilt from the store)."""
 
-    def __init__(self, store: Store, embedder: Any, report: IngestReport) -> None:
+    def __init__(self, store: Store, embedder: Any, report: IngestReport, level: str = DEFAULT_LEVEL) -> None:
         self.store, self.embedder, self.report = store, embedder, report
-        self.clusterer: Clusterer = store.load_clusterer(embedder.dim)
+        self.clusterer: Clusterer = store.load_clusterer(embedder.dim, level)
         self.near = NearDuplicates.load(store.signatures(), keys=store.text_keys(),
                                         text_of=store.text_of)
         self.seq = store.next_seq()
@@ -206,12 +206,14 @@ def _done(value: Any) -> Future[Any]:
 
 def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: float = 20.0,
            batch: int = BATCH, progress: Callable[[IngestReport], None] | None = None,
-           **settings: Any) -> IngestReport:
+           level: str | None = None, **settings: Any) -> IngestReport:
     """Read the sources into the store at ``db``: dedup, cluster, one transaction per batch.
 
     Bad inputs are counted and listed in ``report.problems``; they never stop the run. The
     embedder defaults to the configured one (``embedder`` setting); a store keeps the model it was
-    built with, and another model is refused (its vectors would not compare).
+    built with, and another model is refused (its vectors would not compare). ``level`` ("event",
+    the default for a new store, or "topic") is recorded by a new store; a store keeps its level and
+    refuses another.
     """
     from .config import load_settings
     from .embed import get_embedder
@@ -221,7 +223,7 @@ def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: fl
     embedder = embedder or get_embedder(load_settings(**settings).embedder)
     with Store(db) as store:
         store.check_model(embedder.name)
-        work = _Ingester(store, embedder, report)
+        work = _Ingester(store, embedder, report, store.level(level))
         try:
             _feed(work, iter_records(sources, timeout=timeout), batch, report, progress)
             work.finish()
@@ -254,15 +256,16 @@ def _feed(work: _Ingester, items: Iterable[Any], batch: int, report: IngestRepor
         work.run_batch(pending)
 
 
-def cluster(articles: list[Article], *, embedder: Any = None) -> list[Story]:
+def cluster(articles: list[Article], *, embedder: Any = None, level: str = DEFAULT_LEVEL) -> list[Story]:
     """Stories of a set of articles without a store: copies join the story of the article they copy.
+    ``level`` is "event" (one event a story, the default) or "topic" (a subject across events).
 
     Every article is in exactly one story (schema ``storylens.stories/1``).
     """
     near = NearDuplicates()
     copies = near.add_many((a.id, a.text) for a in articles)
     kept = [a for a in articles if a.id not in copies]
-    stories = cluster_articles(kept, embedder=embedder)
+    stories = cluster_articles(kept, embedder=embedder, level=level)
     story_of = {aid: s for s in stories for aid in s.articles}
     for a in articles:
         if a.id in copies:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .cluster import Clusterer, StoryState
+from .cluster import DEFAULT_LEVEL, LEVELS, Clusterer, StoryState, level_of
 from .errors import StorylensError
 from .model import Article
 
@@ -110,9 +110,16 @@ MIGRATIONS: list[str] = [
             SELECT new.rowid, new.title, new.text WHERE new.duplicate_of IS NULL;
     END;
     """,
+    # 5: settings a store is built with and keeps (the clustering level). A store made before this
+    # has none recorded: it clustered at the only level there was then, "event".
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO settings SELECT 'level', 'event' WHERE EXISTS (SELECT 1 FROM stories);
+    """,
 ]
 
-_TABLES = frozenset({"articles", "sentences", "features", "signatures", "stories", "membership", "briefs"})
+_TABLES = frozenset({"articles", "sentences", "features", "signatures", "stories", "membership", "briefs",
+                     "settings"})
 
 
 # Words of a search query used: a search box holds a few words; the cap bounds what one request can
@@ -242,6 +249,22 @@ class Store:
             raise StoreError(f"built with the embedder '{row[0]}', not '{model}'; use that one or a new "
                              "--db", self.path)
 
+    def level(self, wanted: str | None = None) -> str:
+        """The clustering level this store is built at, recording ``wanted`` (else the default) in a
+        new store; a store built at another level refuses ``wanted`` (its stories were cut otherwise)."""
+        row = self.db.execute("SELECT value FROM settings WHERE key='level'").fetchone()
+        if row is not None and wanted is not None and wanted != row[0] and not self.count("stories"):
+            row = None  # recorded by a run that stored nothing: nothing was cut at that level yet
+        if row is not None:
+            if wanted is not None and wanted != row[0]:
+                raise StoreError(f"its stories are clustered at the {row[0]} level, not {wanted}; use "
+                                 f"--level {row[0]} or a new --db", self.path)
+            return str(row[0])
+        chosen = level_of(wanted or DEFAULT_LEVEL)
+        name = next(k for k, v in LEVELS.items() if v == chosen)
+        self.db.execute("INSERT OR REPLACE INTO settings VALUES ('level', ?)", (name,))
+        return name
+
     def put_signature(self, article_id: str, signature: bytes) -> None:
         self.db.execute("INSERT INTO signatures VALUES (?,?)", (article_id, signature))
 
@@ -290,9 +313,9 @@ class Store:
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     # -- stories --------------------------------------------------------------------------------
-    def load_clusterer(self, dim: int) -> Clusterer:
+    def load_clusterer(self, dim: int, level: str = DEFAULT_LEVEL) -> Clusterer:
         """Rebuild the clustering state (story sums, vector index) from what is stored."""
-        c = Clusterer(dim)
+        c = Clusterer(dim, level=level)
         for sid, born, n, dense, terms, first, last in self.db.execute(
                 "SELECT id, born, n, dense, terms, first_day, last_day FROM stories ORDER BY born"):
             c.stories[sid] = StoryState(sid, np.frombuffer(dense, dtype=np.float64).copy(), json.loads(terms),
