@@ -178,3 +178,15 @@ def test_one_deed_by_two_named_people_is_not_one_fact():
     brief = storylens.analyze(articles=arts)
     ties = [{s.article for s in c.support} for c in brief.claims if c.kind == "consensus" and "ties" in c.text]
     assert ties == [{"b", "c"}]
+
+
+def test_a_detail_phrase_is_the_name_with_its_noun_not_its_coordinated_neighbours():
+    from storylens.model import Article
+
+    text = "Officials were hoarding insomnia medications such as Zolpidem and large amounts of alcohol, he said."
+    doc = load_spacy()(text)
+    texts = details.story_texts([Article("a", text), Article("b", "Officials were hoarding medicines, he said.")])
+    found = [text[a:z] for a, z in details.specifics(doc[:], 0, (0, len(text)), "a", texts)]
+    assert found == ["insomnia medications such as Zolpidem"]
+    texts = details.story_texts([Article("a", text), Article("b", "They named Zolpidem.")])
+    assert details.specifics(doc[:], 0, (0, len(text)), "a", texts) == []  # another outlet names it too

@@ -48,9 +48,9 @@ def _phrase(path: Any, lo: int, hi: int) -> tuple[int, int] | None:
     with MIN_WORDS words, climbing towards the root, clipped to [lo, hi). A phrase is a token's
     subtree without the coordinated siblings of the tokens climbed through ("<drug> and
     <amounts of alcohol>": the detail is the drug)."""
-    token, dropped = path, set()
+    token, came, dropped = path, None, set()
     while True:
-        dropped |= {d.i for c in token.children if c.dep_ in ("conj", "cc") for d in c.subtree}
+        dropped |= {d.i for c in token.children if c.dep_ in ("conj", "cc") and c.i != came for d in c.subtree}
         kept = [t for t in token.subtree if t.i not in dropped]
         a = max(lo, kept[0].idx)
         z = min(hi, kept[-1].idx + len(kept[-1].text))
@@ -58,7 +58,7 @@ def _phrase(path: Any, lo: int, hi: int) -> tuple[int, int] | None:
             return a, z
         if token.head.i == token.i:
             return None
-        token = token.head
+        came, token = token.i, token.head
 
 
 def specifics(span: Any, base: int, member: tuple[int, int], article: str, texts: dict[str, str]
