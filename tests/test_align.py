@@ -166,20 +166,6 @@ def test_clause_cuts_read_punctuation_inside_quotes_and_keep_repeated_phrases():
         "It faces sanctions", "due to its weapons programmes."]
 
 
-def test_one_deed_by_two_named_people_is_not_one_fact():
-    """Two outlets saying that two different people did the same thing report two facts."""
-    import storylens
-    from storylens.model import Article
-
-    text = ("{who} called for stronger economic ties between Russia and North Korea on Monday. "
-            "Officials in Seoul said the talks would continue through the summer.")
-    arts = [Article("a", text.format(who="Vladimir Putin")), Article("b", text.format(who="Kim Jong Un")),
-            Article("c", text.format(who="Kim Jong Un").replace("stronger", "closer"))]
-    brief = storylens.analyze(articles=arts)
-    ties = [{s.article for s in c.support} for c in brief.claims if c.kind == "consensus" and "ties" in c.text]
-    assert ties == [{"b", "c"}]
-
-
 def test_a_detail_phrase_is_the_name_with_its_noun_not_its_coordinated_neighbours():
     from storylens.model import Article
 

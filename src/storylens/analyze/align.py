@@ -53,7 +53,7 @@ def _links(prep: Prepared) -> list[tuple[float, int, int]]:
     """(score, unit, unit) for each unit's best partner in each other article, strongest first."""
     i, j, cos = prep.unit_pairs()
     fact = prep.unit_has_fact()
-    ok = fact[i] & fact[j] & _same_time(prep, i, j) & _same_actor(prep, i, j)
+    ok = fact[i] & fact[j] & _same_time(prep, i, j)
     i, j, cos = i[ok], j[ok], cos[ok]
     if not len(i):
         return []
@@ -87,39 +87,6 @@ def _same_time(prep: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     for n, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
         da, db = dated(owner[a]), dated(owner[b])
         out[n] = not (da and db and not da & db)
-    return out
-
-
-def _actors(prep: Prepared, u: int) -> set[str]:
-    """Words of the person names that are the grammatical subject of a verb inside unit ``u``."""
-    unit = prep.units[u]
-    span = prep.spacy_span(unit.sentence)
-    base = prep.sentences[unit.sentence].start - span.start_char
-    out: set[str] = set()
-    for t in span:
-        if (t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_ == "PERSON"
-                and unit.start <= t.idx + base < unit.end):
-            ent = next((e for e in span.ents if e.start <= t.i < e.end), None)
-            out |= {w.lower() for w in _WORD.findall(ent.text if ent is not None else t.text)}
-    return out
-
-
-def _same_actor(prep: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Per unit pair: could the two be one fact? Not when each names a person as the subject of
-    its verb and the names share no word ("Putin called for closer ties" against "Kim said he
-    wants closer ties"): one thing done by two people is two facts. A pronoun or a title as
-    subject leaves the pair alone."""
-    seen: dict[int, set[str]] = {}
-
-    def actors(u: int) -> set[str]:
-        if u not in seen:
-            seen[u] = _actors(prep, u)
-        return seen[u]
-
-    out = np.ones(len(i), dtype=bool)
-    for n, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
-        x, y = actors(a), actors(b)
-        out[n] = not (x and y and not x & y)
     return out
 
 
