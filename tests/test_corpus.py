@@ -486,3 +486,22 @@ def test_the_multilingual_embedder_gives_unit_vectors_across_languages() -> None
                      "The striker scored twice in the derby."])
     assert vecs.shape == (3, e5.dim) and np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
     assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]  # one event in two languages beats two events in one
+
+
+def test_a_store_built_multilingual_keeps_its_embedder(tmp_path: Path, corpus: list[dict], embedder: _Memo,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import storylens.embed
+    from storylens.corpus import embedder_for
+    from storylens.multilingual import NAME
+
+    class Renamed(_Memo):  # the real vectors under the multilingual model's name
+        def __init__(self, inner: _Memo) -> None:
+            self.inner, self.cache, self.dim, self.name = inner.inner, inner.cache, inner.dim, NAME
+
+    db = str(tmp_path / "multi.db")
+    ingest([str(_jsonl(tmp_path / "a.jsonl", corpus[:3]))], db=db, embedder=Renamed(embedder))
+    asked: list[str] = []
+    monkeypatch.setattr(storylens.embed, "get_embedder", lambda spec="minilm": asked.append(spec) or spec)
+    assert embedder_for(db) == "multilingual"  # no spec: the store's
+    assert embedder_for(db, "minilm") == "minilm"  # a spec wins (and ingest would then refuse it)
+    assert embedder_for(str(tmp_path / "new.db")) == "minilm" and not (tmp_path / "new.db").exists()

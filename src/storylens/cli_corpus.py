@@ -93,12 +93,11 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
     batch is committed on its own, so an interrupted run keeps what it committed and a rerun
     continues. Inputs that cannot be read are reported one line each and skipped.
     """
-    from .config import load_settings
+    from .corpus import embedder_for
     from .corpus import ingest as run
-    from .embed import get_embedder
 
     path = _db(db)
-    model = get_embedder(load_settings(embedder=embedder).embedder)
+    model = embedder_for(path, embedder)
     with _IngestProgress() as bar:
         report = run(list(sources), db=path, batch=batch, progress=bar.update, embedder=model, level=level)
     for problem in report.problems:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from .cluster import DEFAULT_LEVEL, Clusterer, central_title, cluster_articles, featurize
@@ -215,12 +216,10 @@ def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: fl
     the default for a new store, or "topic") is recorded by a new store; a store keeps its level and
     refuses another.
     """
-    from .config import load_settings
-    from .embed import get_embedder
     from .ingest import iter_records
 
     report, started = IngestReport(), time.perf_counter()
-    embedder = embedder or get_embedder(load_settings(**settings).embedder)
+    embedder = embedder or embedder_for(db, **settings)
     with Store(db) as store:
         store.check_model(embedder.name)
         work = _Ingester(store, embedder, report, store.level(level))
@@ -235,6 +234,20 @@ def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: fl
     if progress:
         progress(report)
     return report
+
+
+def embedder_for(db: str, embedder: str | None = None, **settings: Any) -> Any:
+    """The embedder to ingest into ``db`` with: ``embedder`` (a spec) when given; else the
+    multilingual one for a store built with it; else the configured one."""
+    from .config import load_settings
+    from .embed import get_embedder
+    from .multilingual import NAME
+
+    if embedder is None and Path(db).is_file():
+        with Store(db) as store:
+            if store.model() == NAME:
+                return get_embedder("multilingual")
+    return get_embedder(load_settings(embedder=embedder, **settings).embedder)
 
 
 def _feed(work: _Ingester, items: Iterable[Any], batch: int, report: IngestReport,

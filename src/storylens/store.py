@@ -242,11 +242,16 @@ class Store:
                         (article_id, model, vector.astype(np.float32).tobytes(),
                          json.dumps(terms, separators=(",", ":")), day))
 
+    def model(self) -> str | None:
+        """The name of the embedding model the store was built with (None while it has no article)."""
+        row = self.db.execute("SELECT model FROM features LIMIT 1").fetchone()
+        return str(row[0]) if row else None
+
     def check_model(self, model: str) -> None:
         """Refuse to mix embedding models in one store."""
-        row = self.db.execute("SELECT model FROM features LIMIT 1").fetchone()
-        if row and row[0] != model:
-            raise StoreError(f"built with the embedder '{row[0]}', not '{model}'; use that one or a new "
+        built = self.model()
+        if built is not None and built != model:
+            raise StoreError(f"built with the embedder '{built}', not '{model}'; use that one or a new "
                              "--db", self.path)
 
     def level(self, wanted: str | None = None) -> str:

@@ -190,7 +190,8 @@ def create_app(db: str, *, allow_private: bool = False, max_upload_bytes: int = 
 
     Store(db).close()  # create or upgrade the store now: a bad path fails at start, not on a page
     library = Library(db, analyze)
-    jobs = Jobs(db, allow_private=allow_private, embedder=(lambda: embedder) if embedder else _default_embedder)
+    jobs = Jobs(db, allow_private=allow_private,
+                embedder=(lambda: embedder) if embedder else (lambda: _default_embedder(db)))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -211,8 +212,9 @@ def create_app(db: str, *, allow_private: bool = False, max_upload_bytes: int = 
     return app
 
 
-def _default_embedder() -> Any:
-    from ..config import load_settings
-    from ..embed import get_embedder
+def _default_embedder(db: str) -> Any:
+    """The store's multilingual embedder when it was built with it, else the configured one
+    (cached: one model per process)."""
+    from ..corpus import embedder_for
 
-    return get_embedder(load_settings().embedder)  # cached: one model per process
+    return embedder_for(db)
