@@ -38,10 +38,13 @@ analyze on the size-N story, top functions by cumulative time).
 
 --code REF compares instead: warm runs only, the working tree against a `git archive REF src` snapshot
 (extracted under --out, put first on the worker's PYTHONPATH), alternating for --rounds rounds so
-that both meet the same load; writes compare.md.
+that both meet the same load; writes compare.md. --new REF2 times a snapshot of REF2 instead of the
+working tree (other people's uncommitted edits stay out); --python PATH also times that new code
+under another interpreter (a venv holding the project's dependencies), e.g. to weigh a Python upgrade.
 
 usage: python benchmarks/bench_speed.py [DATA] [--sizes 3,10,30,100] [--runs 3] [--budget 600] [--out DIR]
        python benchmarks/bench_speed.py --code HEAD --sizes 10 --runs 3 --rounds 4
+       python benchmarks/bench_speed.py --code REF --new HEAD --python ../venv312/bin/python --sizes 10
 """
 
 from __future__ import annotations
@@ -278,10 +281,10 @@ def write_profile(call: Any, path: Path) -> None:
 
 
 def warm(story: Path, warmup: Path, runs: int, budget: float, out: Path, profile: bool,
-         env: dict[str, str] | None = None, quiet: bool = False) -> dict[str, Any]:
+         env: dict[str, str] | None = None, quiet: bool = False, python: str | None = None) -> dict[str, Any]:
     n = story.stem.removeprefix("story-")
     result, log = out / f"warm-{n}.json", out / "warm.log"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(story), "--warmup", str(warmup),
+    cmd = [python or sys.executable, str(Path(__file__).resolve()), "--worker", str(story), "--warmup", str(warmup),
            "--runs", str(runs), "--budget", str(budget), "--worker-out", str(result)]
     if profile:
         cmd += ["--profile-out", str(out / f"profile-{n}.txt")]
@@ -302,24 +305,44 @@ def warm(story: Path, warmup: Path, runs: int, budget: float, out: Path, profile
 # ------------------------------------------------------------------ side by side with other code
 
 
+def _contenders(args: argparse.Namespace) -> list[tuple[str, str, dict[str, str], Path]]:
+    """(label, interpreter, environment, storylens folder the worker must import) of each code timed:
+    the snapshot of --code, then the working tree (or the snapshot of --new), then that same new code
+    under each --python interpreter (its src folder first on PYTHONPATH, never that venv's own copy)."""
+
+    def on_path(src: Path) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))}
+
+    old_src, old_sha = snapshot(args.code, args.out)
+    out = [(f"{args.code} ({old_sha})", sys.executable, on_path(old_src), old_src / "storylens")]
+    if args.new:
+        new_src, new_sha = snapshot(args.new, args.out)
+        new_label, new_env = f"{args.new} ({new_sha})", on_path(new_src)
+    else:
+        new_src, new_label, new_env = repo_path("src"), "working tree", dict(os.environ)
+    out.append((new_label, sys.executable, new_env, new_src / "storylens"))
+    for python in args.python:
+        version = subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
+                                 capture_output=True, text=True, check=False).stdout.strip() or "?"
+        out.append((f"{new_label}, Python {version}", python, on_path(new_src), new_src / "storylens"))
+    return out
+
+
 def compare(stories: dict[int, Path], warmup: Path, args: argparse.Namespace) -> str:
-    """Warm runs of the working tree and of --code REF, alternating in rounds (who goes first
-    alternates too), so both meet the same load; medians over every run of each."""
-    src, sha = snapshot(args.code, args.out)
-    envs = {f"{args.code} ({sha})": {**os.environ, "PYTHONPATH": os.pathsep.join(
-                filter(None, [str(src), os.environ.get("PYTHONPATH")]))},
-            "working tree": dict(os.environ)}
+    """Warm runs of --code REF against the working tree (or --new REF, and the same under each
+    --python), alternating in rounds (the order reverses every round), so all meet the same load;
+    medians over every run of each."""
+    contenders = _contenders(args)
     rows = []
     for size, story in stories.items():
-        got: dict[str, dict[str, list[float]]] = {k: {"seconds": [], "cpu_s": []} for k in envs}
+        got: dict[str, dict[str, list[float]]] = {c[0]: {"seconds": [], "cpu_s": []} for c in contenders}
         loads = []
         for r in range(args.rounds):
-            order = list(envs) if r % 2 == 0 else list(envs)[::-1]
-            for label in order:
+            for label, python, env, expected in (contenders if r % 2 == 0 else contenders[::-1]):
                 loads.append(os.getloadavg()[0])
-                data = warm(story, warmup, args.runs, args.budget, args.out, False, envs[label], quiet=True)
-                if (Path(data["storylens"]) == src / "storylens") != (label != "working tree"):
-                    fail(f"{label}: the worker ran storylens from {data['storylens']}")
+                data = warm(story, warmup, args.runs, args.budget, args.out, False, env, quiet=True, python=python)
+                if Path(data["storylens"]).resolve() != expected.resolve():
+                    fail(f"{label}: the worker ran storylens from {data['storylens']}, not {expected}")
                 for key in ("seconds", "cpu_s"):
                     got[label][key].extend(data[key])
                 progress(f"  size {size} round {r + 1} {label}: {', '.join(f'{s:.2f}' for s in data['seconds'])} s "
@@ -420,6 +443,12 @@ def main() -> int:
                     help="warm runs only, side by side: the working tree against a `git archive REF src` snapshot "
                          "(put first on the children's PYTHONPATH), alternating in --rounds rounds")
     ap.add_argument("--rounds", type=int, default=3, help="rounds of --code comparison (default: 3)")
+    ap.add_argument("--new", metavar="REF",
+                    help="with --code: time a `git archive REF src` snapshot instead of the working tree (so that "
+                         "others' uncommitted edits stay out of the comparison)")
+    ap.add_argument("--python", action="append", default=[], metavar="PATH",
+                    help="with --code: also time the new code under this interpreter (a venv with the project's "
+                         "dependencies; repeatable)")
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--warmup", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
@@ -442,7 +471,7 @@ def main() -> int:
     progress(f"{len(pool)} documents of {args.min_words}-{args.max_words} words; stories in {args.out / 'stories'}")
     if args.code:
         text = "\n\n".join([
-            (f"# warm analyze, working tree against {args.code} ({args.data.name}, {args.rounds} rounds of "
+            (f"# warm analyze, {args.new or 'working tree'} against {args.code} ({args.data.name}, {args.rounds} rounds of "
              f"{args.runs} warm runs per code and size, {os.cpu_count()} CPUs)"),
             compare(stories, warmup, args),
             (f"Load average (1, 5, 15 min) at start {', '.join(f'{x:.1f}' for x in load0)}, at end "

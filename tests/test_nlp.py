@@ -47,3 +47,14 @@ def test_contractions_match_spacy(stock) -> None:
     complete_docs(docs)
     reference = list(stock.pipe([p for _, p in paragraphs(EXTRA)]))
     assert [_signature(d) for _, d in docs["x"]] == [_signature(d) for d in reference]
+
+
+def test_iter_parsed_yields_every_article_in_order() -> None:
+    from storylens.model import Article
+    from storylens.nlp import iter_parsed
+
+    arts = [Article(id="empty", title="", text="  \n\n "), Article(id="a", title="", text="One. Two.\n\nThree."),
+            Article(id="b", title="", text=EXTRA)]
+    got = [(a.id, [(off, d.text) for off, d in pairs]) for a, pairs in iter_parsed(arts)]
+    assert got == [(a.id, [(off, p) for off, p in paragraphs(a.text)]) for a in arts]
+    assert list(iter_parsed([])) == []
