@@ -176,3 +176,8 @@ def test_a_detail_phrase_is_the_name_with_its_noun_not_its_coordinated_neighbour
     assert found == ["insomnia medications such as Zolpidem"]
     texts = details.story_texts([Article("a", text), Article("b", "They named Zolpidem.")])
     assert details.specifics(doc[:], 0, (0, len(text)), "a", texts) == []  # another outlet names it too
+
+
+def test_single_source_details_open_on_a_word_not_on_leftover_punctuation(seed_brief):
+    singles = [c.text for c in seed_brief.claims if c.kind == "single"]
+    assert singles and not [t for t in singles if re.match(r"[”’,;:\s–—-]", t)]

@@ -46,7 +46,10 @@ _WORD = re.compile(r"\w+")
 # A clause that opens with a relative pronoun says something about a noun in the clause before it
 # ("..., which had broken away from X, as independent states"): alone it lacks its subject and verb.
 _RELATIVE = re.compile(r"^(?:which|who|whom|whose)\b", re.IGNORECASE)
-_EDGE = re.compile(r"^[\s,;:–—-]+|[\s,;:–—-]+$")
+# What a leftover stretch may open or close with that is not part of it: clause punctuation, and at
+# the start a closing quote left behind by a member that ended inside it ("... victory,” and has").
+_LEAD = re.compile(r"^(?:[\s,;:–—-]|[”’]|\"(?=\s))*")
+_TAIL = re.compile(r"[\s,;:–—-]+$")
 
 
 def _links(prep: Prepared) -> list[tuple[float, int, int]]:
@@ -230,10 +233,10 @@ def _leftovers(prep: Prepared, covered: dict[int, list[tuple[int, int]]]) -> lis
             gaps.append((pos, s.end))
         for a, z in gaps:
             text = s.text[a - s.start : z - s.start]
-            m = _EDGE.sub("", text)
+            lead = len(_LEAD.match(text).group(0))
+            m = _TAIL.sub("", text[lead:])
             if len(_WORD.findall(m)) < MIN_DETAIL_WORDS:
                 continue
-            lead = len(text) - len(text.lstrip(" ,;:–—-"))
             start = a + lead
             out.append((i, Span(s.article, start, start + len(m), m)))
     return out
