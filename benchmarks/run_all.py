@@ -14,6 +14,8 @@ HERE = Path(__file__).resolve().parent
 BENCHES = ["bench_seed.py", "bench_extraction.py", "bench_relations.py", "bench_summary.py", "bench_speed.py",
            # corpus mode (issue 4); bench_scale.py runs up to 100k articles, about half an hour
            "bench_dedup.py", "bench_cluster.py", "bench_scale.py",
+           # the multilingual embedder option (installed by the bench extra); ~15 minutes of E5
+           "bench_multilingual.py",
            # web app (issue 5): 500 concurrent story-page requests on a 10k-article store
            "bench_web.py"]
 
