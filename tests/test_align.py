@@ -181,3 +181,15 @@ def test_a_detail_phrase_is_the_name_with_its_noun_not_its_coordinated_neighbour
 def test_single_source_details_open_on_a_word_not_on_leftover_punctuation(seed_brief):
     singles = [c.text for c in seed_brief.claims if c.kind == "single"]
     assert singles and not [t for t in singles if re.match(r"[”’,;:\s–—-]", t)]
+
+
+def test_an_amount_another_outlet_also_gives_is_not_a_detail():
+    from storylens.model import Article
+
+    text = ("Prosecutors said on Monday that the former treasurer of the charity remains free on a "
+            "$100,000 bond until her trial.")
+    doc = load_spacy()(text)
+    alone = details.story_texts([Article("a", text), Article("b", "Her trial opens in May.")])
+    assert [text[a:z] for a, z in details.specifics(doc[:], 0, (0, len(text)), "a", alone)] == ["on a $100,000 bond"]
+    texts = details.story_texts([Article("a", text), Article("b", "Her bond was set at $100,000.")])
+    assert details.specifics(doc[:], 0, (0, len(text)), "a", texts) == []

@@ -27,9 +27,14 @@ _WORD = re.compile(r"\w+")
 _EDGE = " ,;:\u2013\u2014-"
 
 
+def _fold(text: str) -> str:
+    """Case-folded, every run of non-word characters one space ("$100,000" -> " 100 000 ")."""
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
 def story_texts(articles: list[Any]) -> dict[str, str]:
-    """Each article's text, case-folded and with every non-word run as one space, for name lookups."""
-    return {a.id: " " + re.sub(r"[\W_]+", " ", a.text.casefold()) + " " for a in articles}
+    """Each article's text folded (``_fold``) between spaces, for name lookups."""
+    return {a.id: f" {_fold(a.text)} " for a in articles}
 
 
 def named_elsewhere(ent: Any, article: str, texts: dict[str, str]) -> bool:
@@ -39,7 +44,8 @@ def named_elsewhere(ent: Any, article: str, texts: dict[str, str]) -> bool:
     words = [t for t in ent if (t.is_alpha or t.like_num) and not t.is_stop and len(t.text) > 1]
     others = [text for aid, text in texts.items() if aid != article]
     # a word, its lemma ("centuries" -> "century") and its singular ("Russians" -> "Russian")
-    forms = {f for t in words for f in (t.lower_, t.lemma_.lower(), t.lower_.rstrip("s")) if len(f) > 1}
+    forms = {_fold(f) for t in words for f in (t.lower_, t.lemma_.lower(), t.lower_.rstrip("s"))}
+    forms = {f for f in forms if len(f) > 1}
     return not words or any(f" {f}" in text for f in forms for text in others)
 
 
