@@ -99,7 +99,7 @@ def detail_spans(prep: Any, sentence: int, member: tuple[int, int], texts: dict[
     out = []
     for a, z in specifics(span, base, member, s.article, texts):
         text = s.text[a - s.start : z - s.start]
-        lead = len(text) - len(text.lstrip(_EDGE))
-        text = text.strip(_EDGE)
+        lead = len(text) - len(text.lstrip(_EDGE + "\u201d\u2019"))  # and a closing quote left at the start
+        text = text[lead:].rstrip(_EDGE)
         out.append(Span(s.article, a + lead, a + lead + len(text), text))
     return out
