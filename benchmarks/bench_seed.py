@@ -4,7 +4,7 @@
 
 Runs ``storylens analyze`` on the seed articles, scores the brief with the reference scorer that
 sits beside gold.json (score_brief.py, loaded from there by path), and adds what a human needs to
-read: which gold facts were missed, and every claim the brief reports as consensus that matches no
+read: which gold facts and unique details were missed (and where the details went), and every claim the brief reports as consensus that matches no
 gold consensus fact, printed in full. Writes storylens.json (the brief) and results.md to --out.
 """
 
@@ -59,6 +59,24 @@ def _extra_consensus(scorer, brief: dict, gold: dict) -> list[dict]:
     return extra
 
 
+def _missed_unique(scorer, brief: dict, gold: dict) -> list[str]:
+    """Gold unique details no single-source claim carries, each with where its text went instead."""
+    keys = list(gold["articles"])
+    by_id = {a["id"]: scorer.article_key(a, keys) for a in brief["articles"]}
+    out = []
+    for key, fragments in gold["unique"].items():
+        for fragment in fragments:
+            spans = [(c, s) for c in brief["claims"] for s in c["support"]
+                     if by_id.get(s["article"]) == key and scorer.fold(s["text"])
+                     and (scorer.fold(s["text"]) in scorer.fold(fragment) or scorer.fold(fragment) in scorer.fold(s["text"])
+                          or scorer.fold(fragment)[:30] in scorer.fold(s["text"]))]
+            if any(c["kind"] == "single" and scorer.matches(fragment, s["text"]) for c, s in spans):
+                continue
+            where = "; ".join(f"{c['kind']} claim {c['id']}: {s['text']}" for c, s in spans) or "in no claim"
+            out.append(f"{key}: {fragment} ({where})")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds",
@@ -97,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     table = ["| figure | storylens |", "|---|---|", *[f"| {k} | {v} |" for k, v in rows]]
     md = ["# Seed story against gold.json", "", f"Command: `python benchmarks/bench_seed.py --seeds {os.path.relpath(seeds, ROOT)}`", "",
           *table, "", "## Gold consensus facts missed", "", *([f"- {m}" for m in missed] or ["- none"]), "",
+          "## Gold unique details missed (and where their text went)", "",
+          *([f"- {m}" for m in _missed_unique(scorer, brief, gold)] or ["- none"]), "",
           "## Consensus claims not in the gold (for a human to judge)", ""]
     for claim in extra:
         md.append(f"- **{claim['text']}** ({claim['outlets']} outlets)")
