@@ -4,8 +4,8 @@
 
 Runs ``storylens analyze`` on the seed articles, scores the brief with the reference scorer that
 sits beside gold.json (score_brief.py, loaded from there by path), and adds what a human needs to
-read: which gold facts and unique details were missed (and where the details went), and every claim the brief reports as consensus that matches no
-gold consensus fact, printed in full. Writes storylens.json (the brief) and results.md to --out.
+read: which gold facts and unique details were missed (and where the details went), and every
+claim the brief reports as consensus that matches no gold consensus fact, printed in full. Writes storylens.json (the brief) and results.md to --out.
 """
 
 from __future__ import annotations
