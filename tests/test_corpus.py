@@ -505,3 +505,45 @@ def test_a_store_built_multilingual_keeps_its_embedder(tmp_path: Path, corpus: l
     assert embedder_for(db) == "multilingual"  # no spec: the store's
     assert embedder_for(db, "minilm") == "minilm"  # a spec wins (and ingest would then refuse it)
     assert embedder_for(str(tmp_path / "new.db")) == "minilm" and not (tmp_path / "new.db").exists()
+
+
+def test_an_unread_language_is_clustered_by_its_words() -> None:
+    # two unrelated German texts whose (English-only) vectors coincide: only their words decide
+    from storylens.cluster import Clusterer
+
+    v = np.array([1.0, 0.0], dtype=np.float32)
+    a, b = terms_of("", "Bundestag Haushalt Abstimmung Koalition", "de"), terms_of("", "Elfmeter Bundesliga Torwart", "de")
+    read = Clusterer(2)
+    read.add("a", Features(v, a))
+    assert read.add("b", Features(v, b)) == read.story_of["a"]  # the vector alone merges them
+    unread = Clusterer(2)
+    unread.add("a", Features(v, a, read=False))
+    assert unread.add("b", Features(v, b, read=False)) != unread.story_of["a"]
+    assert unread.add("c", Features(v, a, read=False)) == unread.story_of["a"]  # same words: same story
+    assert unread.stories[unread.story_of["a"]].unread == 2
+
+
+def test_minilm_reads_english_only(embedder: _Memo) -> None:
+    from storylens.cluster import featurize
+
+    arts = [Article(id="e", text="The parliament passed the budget.", language="en"),
+            Article(id="d", text="Das Parlament hat den Haushalt beschlossen.", language="de"),
+            Article(id="u", text="No language was detected for this one.")]
+    assert [f.read for f in featurize(arts, embedder.inner)] == [True, False, True]
+
+
+def test_a_reloaded_store_knows_which_articles_its_embedder_cannot_read(tmp_path: Path, embedder: _Memo) -> None:
+    from functools import partial
+
+    from storylens.cluster import reads
+
+    german = [{"id": "de1", "title": "Haushalt beschlossen", "text": "Der Bundestag hat am Dienstag den Haushalt für das "
+               "kommende Jahr beschlossen. Die Koalition stimmte geschlossen dafür, die Opposition dagegen."},
+              {"id": "de2", "title": "Torwart hält Elfmeter", "text": "Im Spitzenspiel der Bundesliga hielt der Torwart "
+               "in der letzten Minute einen Elfmeter. Die Gäste verloren damit ihr drittes Spiel in Folge."}]
+    db = tmp_path / "de.db"
+    ingest([str(_jsonl(tmp_path / "de.jsonl", german))], db=str(db), embedder=embedder)
+    with Store(db) as store:
+        c = store.load_clusterer(embedder.dim, read=partial(reads, embedder.inner))
+    assert c.unread == {"de1", "de2"}
+    assert sum(s.unread for s in c.stories.values()) == 2

@@ -107,6 +107,9 @@ class Features:
     dense: np.ndarray
     terms: dict[str, float]
     day: float | None = None
+    # False when the embedder does not read the article's language (MiniLM and a German text): its
+    # vector still finds neighbours, but only its words count as evidence (see ``reads``).
+    read: bool = True
 
 
 @functools.lru_cache(maxsize=64)
@@ -169,12 +172,20 @@ def day_of(published: str | None) -> float | None:
     return moment.timestamp() / 86400.0
 
 
+def reads(embedder: object, language: str | None) -> bool:
+    """Whether ``embedder`` reads text in ``language``: an embedder lists what it reads in
+    ``languages`` (None: any); an article of unknown language is taken as read."""
+    known = getattr(embedder, "languages", None)
+    return known is None or not language or language.split("-")[0].lower() in known
+
+
 def featurize(articles: Sequence[Article], embedder: object) -> list[Features]:
     """Features of each article (one embedding pass over all the leads)."""
     leads = [lead_text(a) for a in articles]
     parts = [embedder.embed(leads[k:k + EMBED_CHUNK]) for k in range(0, len(leads), EMBED_CHUNK)]  # type: ignore[attr-defined]
     dense = np.vstack(parts)
-    return [Features(dense[i].astype(np.float32), terms_of(a.title, a.text, _language(a)), day_of(a.published))
+    return [Features(dense[i].astype(np.float32), terms_of(a.title, a.text, _language(a)), day_of(a.published),
+                     reads(embedder, a.language))
             for i, a in enumerate(articles)]
 
 
@@ -195,9 +206,11 @@ class StoryState:
     last: float | None = None
     members: list[str] = field(default_factory=list)
     born: int = 0
+    unread: int = 0  # members whose language the embedder does not read
 
     def absorb(self, dense: np.ndarray, terms: dict[str, float], n: int,
-               first: float | None, last: float | None) -> None:
+               first: float | None, last: float | None, unread: int = 0) -> None:
+        self.unread += unread
         self.dense = self.dense + dense
         for w, v in terms.items():
             self.terms[w] = self.terms.get(w, 0.0) + v
@@ -303,11 +316,14 @@ class Clusterer:
         self.days: dict[str, float | None] = {}
         self._vocab: dict[str, int] = {}
         self._terms: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # article -> (word ids, weights)
+        self.unread: set[str] = set()  # articles whose language the embedder does not read
 
-    def remember(self, article_id: str, terms: dict[str, float], day: float | None) -> None:
+    def remember(self, article_id: str, terms: dict[str, float], day: float | None, read: bool = True) -> None:
         """Keep what a later split needs of an article (its vector is in the index)."""
         self.arrival[article_id] = len(self.arrival)
         self.days[article_id] = day
+        if not read:
+            self.unread.add(article_id)
         ids = np.fromiter((self._vocab.setdefault(w, len(self._vocab)) for w in terms), dtype=np.int32,
                           count=len(terms))
         self._terms[article_id] = (ids, np.fromiter(terms.values(), dtype=np.float32, count=len(terms)))
@@ -316,7 +332,15 @@ class Clusterer:
         """The mean similarity two groups of ``a`` and ``b`` articles need to be one story."""
         return base + (self.pair - base) / float(a * b) ** self.decay
 
-    def _score(self, dense: np.ndarray, terms: dict[str, float], n: int, s: StoryState) -> float:
+    def _score(self, dense: np.ndarray, terms: dict[str, float], n: int, s: StoryState, unread: int = 0) -> float:
+        """Mean similarity of a group (sums ``dense``, ``terms`` of ``n`` articles, ``unread`` of
+        them in a language the embedder does not read) to story ``s``. With an unread article on
+        either side only the words count: an English model finds two unrelated texts in another
+        language alike (MiniLM's mean cosine for different-story pairs of SemEval-2022: 0.15 in
+        English, 0.38-0.89 in nine other languages), while the rare-word overlap keeps its meaning
+        (0.01-0.09 for different stories, 0.15-0.47 for the same story; benchmarks/RESULTS.md 6b)."""
+        if unread or s.unread:
+            return _term_dot(terms, s.terms) / (n * s.n)
         cos = (float(dense @ s.dense) - self.floor * n * s.n) / (1.0 - self.floor)
         both = self.dense_weight * cos + (1 - self.dense_weight) * _term_dot(terms, s.terms)
         return both / (n * s.n)
@@ -331,18 +355,18 @@ class Clusterer:
         for s in self._near_stories(f.dense):
             if _gap(s.first, s.last, f.day, f.day) > MAX_GAP_DAYS:
                 continue
-            score = self._score(f.dense, f.terms, 1, s)
+            score = self._score(f.dense, f.terms, 1, s, int(not f.read))
             if score >= self._bar(1, s.n, self.join) and score >= best_score:
                 best, best_score = s, score
         if best is None:
             self.born += 1
             best = StoryState(story_id(article_id), np.zeros(self.index.dim), {}, born=self.born)
             self.stories[best.id] = best
-        best.absorb(f.dense.astype(np.float64), f.terms, 1, f.day, f.day)
+        best.absorb(f.dense.astype(np.float64), f.terms, 1, f.day, f.day, int(not f.read))
         best.members.append(article_id)
         self.story_of[article_id] = best.id
         self.index.add(article_id, f.dense)
-        self.remember(article_id, f.terms, f.day)
+        self.remember(article_id, f.terms, f.day, f.read)
         if best.n == 1:
             return best.id
         before = best.n - 1
@@ -355,7 +379,7 @@ class Clusterer:
         for other in self._near_stories(vector, exclude=s.id):
             if other.id not in self.stories or _gap(s.first, s.last, other.first, other.last) > MAX_GAP_DAYS:
                 continue
-            if self._score(s.dense, s.terms, s.n, other) < self._bar(s.n, other.n, self.merge):
+            if self._score(s.dense, s.terms, s.n, other, s.unread) < self._bar(s.n, other.n, self.merge):
                 continue
             s = self._fold(s, other)
         return s
@@ -410,7 +434,9 @@ class Clusterer:
         terms = csr_matrix((np.concatenate(vals).astype(np.float64), (rows, np.concatenate(cols))),
                            shape=(len(members), len(self._vocab)))
         cos = (dense @ dense.T - self.floor) / (1.0 - self.floor)
-        return self.dense_weight * cos + (1 - self.dense_weight) * (terms @ terms.T).toarray()
+        words = (terms @ terms.T).toarray()
+        read = np.array([m not in self.unread for m in members])
+        return np.where(np.outer(read, read), self.dense_weight * cos + (1 - self.dense_weight) * words, words)
 
     def _resum(self, s: StoryState) -> None:
         """Recompute a story's running sums from its members."""
@@ -423,6 +449,7 @@ class Clusterer:
                 s.terms[w] = s.terms.get(w, 0.0) + float(v)
         days = [d for m in s.members if (d := self.days.get(m)) is not None]
         s.n, s.first, s.last = len(s.members), (min(days) if days else None), (max(days) if days else None)
+        s.unread = sum(m in self.unread for m in s.members)
 
     def _fresh_story_id(self, founder: str) -> str:
         sid, k = story_id(founder), 1
@@ -434,7 +461,7 @@ class Clusterer:
     def _fold(self, a: StoryState, b: StoryState) -> StoryState:
         """Merge two stories; the larger keeps its id (the older on a tie)."""
         keep, gone = (a, b) if (a.n, -a.born) >= (b.n, -b.born) else (b, a)
-        keep.absorb(gone.dense, gone.terms, gone.n, gone.first, gone.last)
+        keep.absorb(gone.dense, gone.terms, gone.n, gone.first, gone.last, gone.unread)
         keep.members.extend(gone.members)
         for m in gone.members:
             self.story_of[m] = keep.id

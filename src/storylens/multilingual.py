@@ -30,6 +30,7 @@ class E5Embedder:
 
     name = NAME
     floor = FLOOR
+    languages = None  # reads any language it was trained on (about a hundred)
 
     def __init__(self) -> None:
         try:

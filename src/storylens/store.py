@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -318,21 +318,25 @@ class Store:
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     # -- stories --------------------------------------------------------------------------------
-    def load_clusterer(self, dim: int, level: str = DEFAULT_LEVEL, floor: float = 0.0) -> Clusterer:
-        """Rebuild the clustering state (story sums, vector index) from what is stored."""
+    def load_clusterer(self, dim: int, level: str = DEFAULT_LEVEL, floor: float = 0.0,
+                       read: Callable[[str | None], bool] | None = None) -> Clusterer:
+        """Rebuild the clustering state (story sums, vector index) from what is stored; ``read``
+        tells from an article's language whether the embedder reads it (default: all)."""
         c = Clusterer(dim, level=level, floor=floor)
         for sid, born, n, dense, terms, first, last in self.db.execute(
                 "SELECT id, born, n, dense, terms, first_day, last_day FROM stories ORDER BY born"):
             c.stories[sid] = StoryState(sid, np.frombuffer(dense, dtype=np.float64).copy(), json.loads(terms),
                                         n, first, last, [], born)
             c.born = max(c.born, born)
-        for aid, vector, terms, day, sid in self.db.execute(
-                "SELECT f.article, f.vector, f.terms, f.day, m.story FROM features f"
-                " JOIN membership m ON m.article=f.article ORDER BY m.seq"):
+        for aid, vector, terms, day, sid, language in self.db.execute(
+                "SELECT f.article, f.vector, f.terms, f.day, m.story, a.language FROM features f"
+                " JOIN membership m ON m.article=f.article JOIN articles a ON a.id=f.article ORDER BY m.seq"):
             c.stories[sid].members.append(aid)
             c.story_of[aid] = sid
             c.index.add(aid, np.frombuffer(vector, dtype=np.float32))
-            c.remember(aid, json.loads(terms), day)
+            unread = read is not None and not read(language)
+            c.remember(aid, json.loads(terms), day, not unread)
+            c.stories[sid].unread += unread
         return c
 
     def next_seq(self) -> int:
