@@ -34,10 +34,11 @@ from ..model import Sentence
 _CUT = re.compile("(?:[,;:][\u201d\u2019\"']?|\\s[\u2013\u2014-])\\s+(?=\\S)"
                   r"|\s+(?=(?:while|whereas|but|although|though|after|before|as well as|due to|because)\s)")
 _WORD = re.compile(r"\w+")
-# "generation after generation", "day after day": a word repeated round the conjunction is one phrase.
+# "day after day", "year after year": a word repeated round the conjunction is one phrase.
 _REPEAT = re.compile(r"\s+(?:after|before)\s+(\w+)")
 # A unit shorter than this carries no checkable fact ("he said", "on Monday"); 5 words was the
-# shortest gold fact fragment in the seed story that is itself a clause ("condemns Western aid to Kyiv").
+# shortest gold fact fragment in the seed story that is itself a clause (a verb, its object and a
+# prepositional phrase).
 MIN_UNIT_WORDS = 5
 # A clause needs this many distinct content words to stand as a fact (a subject, a predicate and
 # what it is about); 4 drops "the leader of North Korea"-like fragments and keeps every gold clause.
