@@ -44,7 +44,7 @@ MIN_DETAIL_WORDS = 5
 REFINE = 0.1
 _WORD = re.compile(r"\w+")
 # A clause that opens with a relative pronoun says something about a noun in the clause before it
-# ("..., which had broken away from X, as independent states"): alone it lacks its subject and verb.
+# ("..., which had split from X, as sovereign states"): alone it lacks its subject and verb.
 _RELATIVE = re.compile(r"^(?:which|who|whom|whose)\b", re.IGNORECASE)
 # What a leftover stretch may open or close with that is not part of it: clause punctuation, and at
 # the start a closing quote left behind by a member that ended inside it ("... victory,” and has").

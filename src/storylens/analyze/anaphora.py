@@ -22,7 +22,7 @@ _CALENDAR = {n.lower() for n in [*calendar.day_name, *calendar.month_name, *cale
 
 
 def names(tokens: Any) -> list[str]:
-    """Runs of proper-noun tokens in reading order ("North Korea", "United Nations Security Council")."""
+    """Runs of proper-noun tokens in reading order ("New Zealand", "European Central Bank")."""
     out: list[str] = []
     run: list[str] = []
     for t in list(tokens) + [None]:

@@ -62,7 +62,7 @@ def _lemmas(span: Any) -> set[str]:
     return {t.lemma_.lower() for t in span if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 2}
 
 
-# Epistemic modals: "may not be well" speculates, it does not deny. ("would not", "will not" do deny.)
+# Epistemic modals: "may not be true" speculates, it does not deny. ("would not", "will not" do deny.)
 HEDGES = {"may", "might", "could"}
 SUBORDINATE = {"advcl", "ccomp", "conj", "parataxis", "relcl", "mark", "cc", "punct", "nsubj", "nsubjpass"}
 
@@ -162,7 +162,7 @@ def _lists(span: Any) -> dict[str, set[str]]:
 
 
 def check_entity(a: Any, b: Any) -> str | None:
-    """A list that shares a member but differs in another ("alcohol and drugs" vs "alcohol and tobacco")."""
+    """A list that shares a member but differs in another ("wheat and corn" vs "wheat and rice")."""
     la, lb = _lists(a), _lists(b)
     words_a, words_b = _lemmas(a), _lemmas(b)
     for key in la.keys() & lb.keys():

@@ -10,7 +10,7 @@ from .prepare import Prepared, Similarity
 
 _TOKEN = re.compile(r"\w+")
 # Eight shared words in a row is beyond chance phrasing in news text (the copy-detection literature
-# uses 5-10 word shingles; shorter runs are set phrases and names such as "the Korean Central News Agency").
+# uses 5-10 word shingles; shorter runs are set phrases and names such as "the European Central Bank").
 MIN_RUN = 8
 # A sentence pair whose folded characters agree this much is a light rewrite of one source
 # (difflib ratio; independent paraphrases of one fact in the seed story stay below 0.6).

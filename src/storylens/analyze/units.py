@@ -1,6 +1,6 @@
 """Sub-sentence units and the similarity between them.
 
-A news sentence often carries two facts ("... calls the war a proxy war, and condemns Western aid").
+A news sentence often carries two facts ("... calls the vote a sham, and condemns the new law").
 Aligning whole sentences only finds the fact the sentence is mostly about; aligning clause windows
 finds both. Units are cut at clause punctuation and at the conjunctions that open a new clause.
 
@@ -41,7 +41,7 @@ _REPEAT = re.compile(r"\s+(?:after|before)\s+(\w+)")
 # prepositional phrase).
 MIN_UNIT_WORDS = 5
 # A clause needs this many distinct content words to stand as a fact (a subject, a predicate and
-# what it is about); 4 drops "the leader of North Korea"-like fragments and keeps every gold clause.
+# what it is about); 4 drops "the mayor of the city"-like fragments and keeps every gold clause.
 MIN_FACT_TERMS = 4
 # Windows of at most this many consecutive pieces: 2 keeps a clause with its attached phrase while
 # the number of units stays linear in sentence length.
@@ -111,8 +111,8 @@ def split_units(sentences: list[Sentence]) -> list[Unit]:
 
 def states_fact(tokens: list[Any], terms: set[str]) -> bool:
     """Can a clause stand as a fact: a verb (not the "according" of attribution) and at least
-    MIN_FACT_TERMS content words? Pieces such as "the leader of North Korea" or "as well as alcohol
-    and drug abuse" matched across outlets on the seed story without saying anything checkable."""
+    MIN_FACT_TERMS content words? Pieces such as "the mayor of the city" or "as well as rice and
+    wheat prices" matched across outlets on the seed story without saying anything checkable."""
     verb = any(t.pos_ in ("VERB", "AUX") and t.lemma_.lower() != "accord" for t in tokens)
     return verb and len(terms) >= MIN_FACT_TERMS
 
