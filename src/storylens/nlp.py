@@ -147,12 +147,12 @@ def greedy_entities(ner: Any, docs: list[Any]) -> Any:
     spaCy's beam decoder at width 1, which keeps the GIL.
 
     spaCy's wheels for Python < 3.12 are built with Cython's profiling hooks, and inside the greedy
-    decoder's GIL-free loop each hook takes and drops the GIL around every small C call (73 moves
+    decoder's GIL-free loop each hook takes and drops the GIL around every small C call (74 moves
     checked per token): perf put ~40% of that loop in take_gil/drop_gil and pthread mutexes. On the
     10-article speed story NER took 0.41-0.64 CPU s greedy against 0.23-0.27 here (1.5-2.2 against
-    0.7-0.9 on the 30-article one); on Python 3.12, without the hooks, both took ~0.2, so spaCy's own
-    decoder (the reference's exact output, and GIL-free beside the model threads) runs there. The entities
-    were the same on every paragraph of the 3-, 10-, 30- and 100-article speed stories and the seed
+    0.7-0.9 on the 30-article one); on Python 3.12, without the hooks, both took ~0.2, so spaCy's
+    own decoder (the reference's exact output, GIL-free beside the model threads) runs there. The
+    entities were the same on every paragraph of the 3-, 10-, 30- and 100-article speed stories and the seed
     story (65,381 tokens) but one, where two moves scored 7.35703 and 7.35700 ("The University"
     against "University"): float rounding, the beam decoder sums the same features in another order.
     """
