@@ -153,8 +153,9 @@ def greedy_entities(ner: Any, docs: list[Any]) -> Any:
     0.7-0.9 on the 30-article one); on Python 3.12, without the hooks, both took ~0.2, so spaCy's
     own decoder (the reference's exact output, GIL-free beside the model threads) runs there. The
     entities were the same on every paragraph of the 3-, 10-, 30- and 100-article speed stories and the seed
-    story (65,381 tokens) but one, where two moves scored 7.35703 and 7.35700 ("The University"
-    against "University"): float rounding, the beam decoder sums the same features in another order.
+    story (65,381 tokens) but one, where two moves scored 7.35703 and 7.35700 (an organisation's name
+    with or without its leading "The"): float rounding, the beam decoder sums the same features in
+    another order.
     """
     if not any(len(doc) for doc in docs):
         return ner.predict(docs)
