@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .cluster import DEFAULT_LEVEL, LEVELS, Clusterer, StoryState, level_of
+from .cluster import DEFAULT_LEVEL, Clusterer, StoryState, level_of
 from .errors import StorylensError
 from .model import Article
 
@@ -265,8 +265,8 @@ class Store:
                 raise StoreError(f"its stories are clustered at the {row[0]} level, not {wanted}; use "
                                  f"--level {row[0]} or a new --db", self.path)
             return str(row[0])
-        chosen = level_of(wanted or DEFAULT_LEVEL)
-        name = next(k for k, v in LEVELS.items() if v == chosen)
+        name = wanted or DEFAULT_LEVEL
+        level_of(name)  # an unknown name is a ConfigError before anything is recorded
         self.db.execute("INSERT OR REPLACE INTO settings VALUES ('level', ?)", (name,))
         return name
 
