@@ -304,8 +304,6 @@ class Clusterer:
         # An embedder's cosine for unrelated texts (0 for MiniLM, whose range the levels were tuned
         # on): dense similarities are read as (cos - floor) / (1 - floor).
         self.floor = floor
-        self.join = self.merge = self.level.join
-        self.dense_weight, self.pair, self.decay = self.level.dense_weight, self.level.pair, self.level.decay
         self.stories: dict[str, StoryState] = {}
         self.story_of: dict[str, str] = {}
         self.merged: dict[str, str] = {}  # id of a story merged away -> id that absorbed it
@@ -328,9 +326,11 @@ class Clusterer:
                           count=len(terms))
         self._terms[article_id] = (ids, np.fromiter(terms.values(), dtype=np.float32, count=len(terms)))
 
-    def _bar(self, a: int, b: int, base: float) -> float:
-        """The mean similarity two groups of ``a`` and ``b`` articles need to be one story."""
-        return base + (self.pair - base) / float(a * b) ** self.decay
+    def _bar(self, a: int, b: int) -> float:
+        """The mean similarity two groups of ``a`` and ``b`` articles need to be one story (to join
+        and to merge alike)."""
+        lv = self.level
+        return lv.join + (lv.pair - lv.join) / float(a * b) ** lv.decay
 
     def _score(self, dense: np.ndarray, terms: dict[str, float], n: int, s: StoryState, unread: int = 0) -> float:
         """Mean similarity of a group (sums ``dense``, ``terms`` of ``n`` articles, ``unread`` of
@@ -342,7 +342,8 @@ class Clusterer:
         if unread or s.unread:
             return _term_dot(terms, s.terms) / (n * s.n)
         cos = (float(dense @ s.dense) - self.floor * n * s.n) / (1.0 - self.floor)
-        both = self.dense_weight * cos + (1 - self.dense_weight) * _term_dot(terms, s.terms)
+        w = self.level.dense_weight
+        both = w * cos + (1 - w) * _term_dot(terms, s.terms)
         return both / (n * s.n)
 
     def _near_stories(self, vector: np.ndarray, exclude: str | None = None) -> list[StoryState]:
@@ -356,7 +357,7 @@ class Clusterer:
             if _gap(s.first, s.last, f.day, f.day) > MAX_GAP_DAYS:
                 continue
             score = self._score(f.dense, f.terms, 1, s, int(not f.read))
-            if score >= self._bar(1, s.n, self.join) and score >= best_score:
+            if score >= self._bar(1, s.n) and score >= best_score:
                 best, best_score = s, score
         if best is None:
             self.born += 1
@@ -379,7 +380,7 @@ class Clusterer:
         for other in self._near_stories(vector, exclude=s.id):
             if other.id not in self.stories or _gap(s.first, s.last, other.first, other.last) > MAX_GAP_DAYS:
                 continue
-            if self._score(s.dense, s.terms, s.n, other, s.unread) < self._bar(s.n, other.n, self.merge):
+            if self._score(s.dense, s.terms, s.n, other, s.unread) < self._bar(s.n, other.n):
                 continue
             s = self._fold(s, other)
         return s
@@ -418,7 +419,7 @@ class Clusterer:
         first = [m for m, lab in zip(members, label) if lab == label[0]]
         other = [m for m, lab in zip(members, label) if lab != label[0]]
         # average linkage: the top join is at 1 - the halves' mean cross similarity
-        if not other or 1.0 - tree[-1, 2] >= self._bar(len(first), len(other), self.merge):
+        if not other or 1.0 - tree[-1, 2] >= self._bar(len(first), len(other)):
             return None
         away = other if len(first) >= len(other) else first
         return away if len(away) >= SPLIT_PART else None
@@ -436,7 +437,8 @@ class Clusterer:
         cos = (dense @ dense.T - self.floor) / (1.0 - self.floor)
         words = (terms @ terms.T).toarray()
         read = np.array([m not in self.unread for m in members])
-        return np.where(np.outer(read, read), self.dense_weight * cos + (1 - self.dense_weight) * words, words)
+        w = self.level.dense_weight
+        return np.where(np.outer(read, read), w * cos + (1 - w) * words, words)
 
     def _resum(self, s: StoryState) -> None:
         """Recompute a story's running sums from its members."""
