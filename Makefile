@@ -1,5 +1,11 @@
 # make demo: analyse the bundled story; make test: run the suite. Both set up .venv first.
-PYTHON ?= python3
+# The interpreter for .venv: Python 3.12 when this machine has one (on PATH, or installed under
+# pyenv), else python3. spaCy's wheels for Python < 3.12 are built with Cython's profiling hooks, and
+# the same analysis costs 0.3-0.4 CPU s more on them (benchmarks/RESULTS.md, section 5); briefs are
+# byte-identical on both. Override with `make PYTHON=python3.11 ...`.
+PY312 := $(shell python3.12 -c 'print("python3.12")' 2>/dev/null || \
+	(v=$$(pyenv latest 3.12 2>/dev/null) && PYENV_VERSION=$$v pyenv which python3.12 2>/dev/null))
+PYTHON ?= $(or $(PY312),python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
