@@ -19,7 +19,9 @@ def prep(seed_brief):
 
 
 def _index(prep, span):
-    return next(i for i, s in enumerate(prep.sentences) if (s.article, s.start) == (span.article, span.start))
+    """The sentence a summary span is (a trimmed part of)."""
+    return next(i for i, s in enumerate(prep.sentences)
+                if s.article == span.article and s.start <= span.start and span.end <= s.end)
 
 
 def test_each_sentence_is_a_source_sentence_citing_its_claim(seed_brief):
@@ -79,3 +81,41 @@ def test_one_article_story_gets_a_lead_heavy_summary(seed_brief):
     one = prepare(seed_brief.articles[:1], get_embedder())
     picked = [_index(one, s.citations[0]) for s in S.summarize(one, [], 60)]
     assert picked and picked[0] <= 2
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("The plant will close at the end of the year, the company said on Monday.",
+     "The plant will close at the end of the year"),
+    ("The suspect was arrested on Tuesday and charged, police told reporters.",
+     "The suspect was arrested on Tuesday and charged"),
+    ("The summit will take place in the capital next week, according to two officials.",
+     "The summit will take place in the capital next week"),
+    ("SPRINGFIELD (AP) — The city council voted to close the old bridge for good.",
+     "The city council voted to close the old bridge for good."),
+    # what follows the verb is a fact of its own, or the comma opens a clause: nothing cut
+    ("The man fled on foot, police said he was armed.", None),
+    ("The man fled on foot, and police said nothing else.", None),
+    # a quotation would be left open; too short a rest
+    ("\"We will close the plant at the end of the year,\" the company said.", None),
+    ("It will close, the company said.", None),
+])
+def test_trim_drops_datelines_and_closing_attributions_only(text, kept):
+    a, b = S.trim(text)
+    assert text[a:b] == (text if kept is None else kept)
+
+
+def test_trimmed_sentences_cite_exactly_the_kept_slice(prep, seed_brief):
+    texts = {a.id: a.text for a in seed_brief.articles}
+    own = S.kept(prep)
+    trimmed = [k for k, s in zip(own, prep.sentences) if k is not s]
+    assert trimmed, "the seed story has sentences with a closing attribution"
+    for k in trimmed:
+        assert texts[k.article][k.start:k.end] == k.text
+        assert S._words(k.text) >= S.MIN_SENTENCE_WORDS
+    out = S.summarize(prep, seed_brief.claims, 250)
+    for s in out:
+        c = s.citations[0]
+        assert texts[c.article][c.start:c.end] == s.text
+        whole = prep.sentences[_index(prep, c)]
+        assert s.text == next(k.text for k in own if (k.article, k.start) == (c.article, c.start))
+        assert s.text in whole.text
