@@ -1,12 +1,15 @@
 """Alignment thresholds on the development data: do consensus claims carry what the story is about?
 
 No development set labels which clauses of a story state one fact, so this is a proxy, read side by
-side for several (LINK, COHERE) settings of ``storylens.analyze.align``: the share of a claim's
+side for several (LINK, COHERE) settings of ``storylens.analyze.align`` and weightings of the
+content-word overlap (``units.IDF_POWER``): the share of a claim's
 content words that the story's reference summary uses (Multi-News editors' summaries, NeuS/AllSides
 neutral roundups). Facts several outlets carry are what a summary keeps, so consensus claims score
 well above single-source claims; consensus claims that a looser setting adds and the shipped one
 does not ("added") show whether the loosening finds shared facts (near the consensus figure) or
-pairs unrelated clauses (near the single-source figure). The seed story's gold figures for the same
+pairs unrelated clauses (near the single-source figure). "Facts only here" are the consensus claims
+none of whose spans touches a consensus span of the shipped setting (a fact it does not report at
+all, not the same fact with other members); "facts lost" are the reverse. The seed story's gold figures for the same
 settings come from ``bench_seed.py`` (benchmarks/RESULTS.md section 3).
 
 usage: python benchmarks/bench_align.py [--limit N] [--out DIR]   (the last N clusters of each set)
@@ -19,13 +22,18 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from _util import md_table, progress, repo_path
+from _util import fail, md_table, progress, repo_path
 from bench_summary import MULTI_NEWS, NEUS, load_multi_news, load_neus, read_articles
 
 OUT = "benchmarks/out/align"
-SETTINGS = ((0.3, 0.3), (0.28, 0.28), (0.3, 0.25), (0.25, 0.3), (0.25, 0.25))
+# (LINK, COHERE, IDF_POWER); the shipped setting is read from the modules and must be among them
+SETTINGS = ((0.3, 0.3, 0.4), (0.3, 0.3, 1.0), (0.28, 0.28, 1.0), (0.3, 0.3, 0.5), (0.3, 0.3, 0.3),
+            (0.28, 0.28, 0.4), (0.3, 0.25, 0.4), (0.25, 0.3, 0.4))
+Setting = tuple[float, float, float]
+Spans = list[tuple[str, int, int]]
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -40,20 +48,44 @@ def overlap(text: str, reference: set[str]) -> float:
     return len(words & reference) / max(1, len(words))
 
 
+def _touches(claim: Any, spans: Spans) -> bool:
+    """Does any support span of the claim overlap one of ``spans`` (same article)?"""
+    return any(a == s.article and min(z, s.end) > max(b, s.start) for s in claim.support for a, b, z in spans)
+
+
+def _consensus_spans(claims: list[Any]) -> Spans:
+    return [(s.article, s.start, s.end) for c in claims if c.kind == "consensus" for s in c.support]
+
+
+def _weigh(prep: Any, power: float) -> None:
+    """Use ``power`` as units.IDF_POWER: the story's word rows are cached, so drop them when it changes."""
+    from storylens.analyze import units
+
+    if units.IDF_POWER != power:
+        units.IDF_POWER = power
+        for key in ("lex", "rows", "fact"):
+            prep._cache.pop(key, None)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=60, help="the last N clusters of each data set")
     ap.add_argument("--out", default=None, help=f"output folder (default {OUT})")
     args = ap.parse_args()
-    from storylens.analyze import align
+    from storylens.analyze import align, units
     from storylens.analyze.prepare import prepare
     from storylens.embed import get_embedder
 
     clusters = (load_multi_news(repo_path(MULTI_NEWS), None)[-args.limit :]
                 + load_neus(repo_path(NEUS), None)[-args.limit :])
-    shipped = (align.LINK, align.COHERE)
-    scores: dict[tuple[float, float], list[float]] = {s: [] for s in SETTINGS}
-    added: dict[tuple[float, float], list[float]] = {s: [] for s in SETTINGS}
+    shipped: Setting = (align.LINK, align.COHERE, units.IDF_POWER)
+    if shipped not in SETTINGS:
+        fail(f"the shipped setting {shipped} is not among SETTINGS")
+    order = sorted(SETTINGS, key=lambda s: s != shipped)  # the shipped claims first: the others compare to them
+    scores: dict[Setting, list[float]] = {s: [] for s in SETTINGS}
+    added: dict[Setting, list[float]] = {s: [] for s in SETTINGS}
+    only: dict[Setting, list[float]] = {s: [] for s in SETTINGS}
+    lost: dict[Setting, list[float]] = {s: [] for s in SETTINGS}
     single: list[float] = []
     start = time.perf_counter()
     for k, cluster in enumerate(clusters, 1):
@@ -61,29 +93,38 @@ def main() -> int:
         if len(articles) >= 2:
             prep = prepare(articles, get_embedder())
             reference = content(cluster.reference)
-            base: set[tuple[str, int]] = set()
-            for setting in SETTINGS:
-                align.LINK, align.COHERE = setting
+            base: list[Any] = []
+            for setting in order:
+                align.LINK, align.COHERE = setting[:2]
+                _weigh(prep, setting[2])
                 claims = align.build_claims(prep)
-                for c in claims:
-                    if c.kind == "consensus":
-                        scores[setting].append(overlap(c.text, reference))
-                        if setting != shipped and (c.support[0].article, c.support[0].start) not in base:
-                            added[setting].append(scores[setting][-1])
-                    elif setting == shipped:
-                        single.append(overlap(c.text, reference))
+                cons = [c for c in claims if c.kind == "consensus"]
+                scores[setting].extend(overlap(c.text, reference) for c in cons)
                 if setting == shipped:
-                    base = {(c.support[0].article, c.support[0].start) for c in claims if c.kind == "consensus"}
+                    base = cons
+                    single.extend(overlap(c.text, reference) for c in claims if c.kind == "single")
+                    continue
+                first = {(c.support[0].article, c.support[0].start) for c in base}
+                added[setting].extend(overlap(c.text, reference) for c in cons
+                                      if (c.support[0].article, c.support[0].start) not in first)
+                mine, theirs = _consensus_spans(cons), _consensus_spans(base)
+                only[setting].extend(overlap(c.text, reference) for c in cons if not _touches(c, theirs))
+                lost[setting].extend(overlap(c.text, reference) for c in base if not _touches(c, mine))
+            _weigh(prep, shipped[2])
         if k % 20 == 0:
             progress(f"{k}/{len(clusters)} clusters, {time.perf_counter() - start:.0f}s")
-    align.LINK, align.COHERE = shipped
+    align.LINK, align.COHERE = shipped[:2]
 
     def mean(x: list[float]) -> str:
         return f"{np.mean(x):.3f}" if x else "-"
 
-    rows = [[f"{s[0]:.2f}", f"{s[1]:.2f}", len(scores[s]), mean(scores[s]),
-             "-" if s == shipped else len(added[s]), "-" if s == shipped else mean(added[s])] for s in SETTINGS]
-    table = md_table(["LINK", "COHERE", "consensus claims", "reference overlap", "added", "added overlap"], rows)
+    def versus(s: Setting, x: dict[Setting, list[float]]) -> list[Any]:
+        return ["-", "-"] if s == shipped else [len(x[s]), mean(x[s])]
+
+    rows = [[f"{s[0]:.2f}", f"{s[1]:.2f}", f"{s[2]:.2f}", len(scores[s]), mean(scores[s]),
+             *versus(s, added), *versus(s, only), *versus(s, lost)] for s in SETTINGS]
+    table = md_table(["LINK", "COHERE", "IDF power", "consensus claims", "reference overlap", "added",
+                      "added overlap", "facts only here", "their overlap", "facts lost", "their overlap"], rows)
     text = (f"# Alignment thresholds against reference summaries\n\n{table}\n\nSingle-source claims at the "
             f"shipped setting {shipped}: {len(single)}, reference overlap {mean(single)}. "
             f"{len(clusters)} clusters (last {args.limit} of Multi-News validation and of NeuS). "
