@@ -198,7 +198,7 @@ def test_an_amount_another_outlet_also_gives_is_not_a_detail():
 def test_a_shared_common_word_keeps_part_of_its_weight(monkeypatch):
     """Word rows weigh idf ** IDF_POWER: two clauses that share only a word most sentences of the
     story use still overlap, by more than plain tf-idf (idf squared in the product) leaves them."""
-    terms = [{"war", "support"}, {"war", "backdrop"}, {"war", "doubled"}, {"ships"}]
+    terms = [{"vote", "budget"}, {"vote", "harbour"}, {"vote", "orchard"}, {"ships"}]
 
     def shared(power: float) -> float:
         monkeypatch.setattr(units, "IDF_POWER", power)
@@ -206,7 +206,7 @@ def test_a_shared_common_word_keeps_part_of_its_weight(monkeypatch):
         return float(x[0].multiply(x[2]).sum())
 
     power = units.IDF_POWER
-    weights = np.array([np.log(5 / (3 + 0.5)), np.log(5 / (1 + 0.5))]) ** power  # "war", "support"
+    weights = np.array([np.log(5 / (3 + 0.5)), np.log(5 / (1 + 0.5))]) ** power  # "vote", "budget"
     x = units.lexical_vectors(terms, [0, 1, 2, 3]).toarray()
     assert sorted(x[0][x[0] > 0]) == pytest.approx(sorted(weights / np.linalg.norm(weights)))
     assert 0 < shared(1.0) < shared(power)
