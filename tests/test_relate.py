@@ -46,6 +46,16 @@ def test_seed_entity_lists_differ():
     assert why and "drug" in why and "tobacco" in why
 
 
+def test_negation_denies_its_arguments_not_their_modifiers():
+    # the denial is about curbing the thefts; the season they are tied to is a modifier, and a
+    # sentence sharing only that says nothing against it
+    denial = span("Officials say the council failed to curb thefts tied to a winter of strikes.")
+    assert check_negation(denial, span("The region saw long strikes this winter.")) is None
+    why = check_negation(denial, span("The council curbed thefts across the district."))
+    assert why and "curb" in why and "theft" in why
+    assert check_negation(span("The council did not curb thefts."), span("The council curbed thefts.")) is not None
+
+
 def test_hedged_negation_is_not_a_denial():
     assert negation_scope(span("All may not be well for the North Korean leader.")) is None
 

@@ -76,9 +76,30 @@ def _clause(head: Any) -> list[Any]:
     return sorted(keep, key=lambda t: t.i)
 
 
+# What a negation denies: the negated word and its arguments, followed down these dependencies
+# (objects, prepositions and their objects, complements, coordinated and compound parts), not the
+# modifiers of those arguments (relative and participle clauses, adverbials). "X failed to stem crime
+# linked to a summer of protests" denies stemming crime, not that there was a summer of protests;
+# sharing only "summer, protest" with another sentence made a false negation on a development story.
+CORE_DEPS = {"dobj", "pobj", "prep", "pcomp", "attr", "acomp", "xcomp", "ccomp", "oprd", "dative", "agent",
+             "compound", "conj", "nmod", "poss", "appos", "amod", "npadvmod"}
+
+
+def _core(head: Any) -> set[str]:
+    """Content lemmas of ``head`` and of its arguments (CORE_DEPS), transitively."""
+    out, todo = set(), [head]
+    while todo:
+        t = todo.pop()
+        if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 2:
+            out.add(t.lemma_.lower())
+        todo.extend(c for c in t.children if c.dep_ in CORE_DEPS)
+    return out
+
+
 @_per_span
 def negation_scope(span: Any) -> tuple[str, set[str]] | None:
-    """The negated clause of a sentence and its content words; hedged negation ("may not") is none."""
+    """The negated clause of a sentence and the content words it denies (the negated word and its
+    arguments, ``_core``); hedged negation ("may not") is none."""
     for t in span:
         low = t.lower_
         if not (t.dep_ == "neg" or low in NEGATION_WORDS or (t.lemma_.lower() in DENIAL_VERBS and t.pos_ == "VERB")):
@@ -88,14 +109,15 @@ def negation_scope(span: Any) -> tuple[str, set[str]] | None:
         if any(c.lower_ in HEDGES for c in verb.children if c.dep_ == "aux"):
             continue
         words = [w for w in _clause(verb if t.dep_ == "neg" else head)]
-        scope = {w.lemma_.lower() for w in words if w.pos_ in CONTENT_POS and not w.is_stop and len(w.text) > 2}
+        # within the clause (its subordinate clauses and subject stay out, as before)
+        scope = _core(verb if t.dep_ == "neg" else head) & {w.lemma_.lower() for w in words}
         text = " ".join(w.text for w in words if w.i >= min(t.i, head.i))
         return text[:120], scope
     return None
 
 
 def check_negation(a: Any, b: Any) -> str | None:
-    """One side negates something the other side states (they share a content word of the scope)."""
+    """One side negates something the other side states (they share a word the negation denies)."""
     na, nb = negation_scope(a), negation_scope(b)
     if bool(na) == bool(nb):
         return None
