@@ -78,9 +78,9 @@ def _clause(head: Any) -> list[Any]:
 
 # What a negation denies: the negated word and its arguments, followed down these dependencies
 # (objects, prepositions and their objects, complements, coordinated and compound parts), not the
-# modifiers of those arguments (relative and participle clauses, adverbials). "X failed to stem crime
-# linked to a summer of protests" denies stemming crime, not that there was a summer of protests;
-# sharing only "summer, protest" with another sentence made a false negation on a development story.
+# modifiers of those arguments (relative and participle clauses, adverbials). "The council failed to
+# curb thefts tied to a winter of strikes" denies curbing thefts, not that there were strikes: a
+# sentence sharing only the modifier's words made a false negation on a development story (NeuS).
 CORE_DEPS = {"dobj", "pobj", "prep", "pcomp", "attr", "acomp", "xcomp", "ccomp", "oprd", "dative", "agent",
              "compound", "conj", "nmod", "poss", "appos", "amod", "npadvmod"}
 
