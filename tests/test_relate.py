@@ -6,6 +6,7 @@ import pytest
 
 from storylens.analyze.contradict import (
     check_attribution,
+    check_date,
     check_entity,
     check_negation,
     check_number,
@@ -54,6 +55,30 @@ def test_negation_denies_its_arguments_not_their_modifiers():
     why = check_negation(denial, span("The council curbed thefts across the district."))
     assert why and "curb" in why and "theft" in why
     assert check_negation(span("The council did not curb thefts."), span("The council curbed thefts.")) is not None
+
+
+def test_one_shared_common_word_is_no_contradiction():
+    # the same verb with another subject, or only the place in common
+    assert check_negation(span("The alarm bell in the cabin did not work."), span("He was working on the lift.")) is None
+    assert check_negation(span("Both pumps were not running in the plant."), span("The plant hired a manager.")) is None
+    # a name the negation denies is enough on its own
+    assert check_negation(span("The statement made no mention of the dispute with Norway."),
+                          span("The minister backed the fishing fleet in its dispute with Norway.")) is not None
+
+
+def test_dates_contradict_only_when_they_cannot_be_one_day():
+    inspected = span("The lift was last inspected on Aug. 8, records show.")
+    assert check_date(inspected, span("The lift was last inspected in August, records show.")) is None
+    assert check_date(span("The bridge opened on March 9, 2015."), span("The bridge opened in 2015.")) is None
+    why = check_date(inspected, span("The lift was last inspected on Sept. 25, records show."))
+    assert why and "Aug. 8" in why and "Sept. 25" in why
+    assert check_date(span("The plant opened in the 1990s."), span("The plant opened in 1991.")) is None
+
+
+def test_an_acronym_and_its_name_are_one_party():
+    a = span("The Department of Transport said the road was closed, but it reopened later.")
+    b = span("The DOT said the road was closed, but it reopened later.")
+    assert check_attribution(a, b) is None
 
 
 def test_hedged_negation_is_not_a_denial():

@@ -17,7 +17,7 @@ import re
 import numpy as np
 
 from ..model import Claim, Span
-from .contradict import _dates
+from .contradict import _dates, date_conflict
 from .details import detail_spans, story_texts
 from .prepare import Prepared
 from .units import pieces
@@ -80,20 +80,19 @@ def _links(prep: Prepared) -> list[tuple[float, int, int]]:
 
 def _same_time(prep: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Per unit pair: could the two be one event? Not when both sentences carry an explicit date
-    (a month or a number) and the dates share no word ("in January" against "in March"): two
-    accusations months apart are two facts, however alike their wording."""
+    and no date of one fits a date of the other (contradict.date_conflict: "in January" against "in
+    March"): two accusations months apart are two facts, however alike their wording."""
     owner = [u.sentence for u in prep.units]
-    words: dict[int, set[str]] = {}
+    dates: dict[int, list[str]] = {}
 
-    def dated(k: int) -> set[str]:
-        if k not in words:
-            words[k] = {w.lower() for d in _dates(prep.spacy_span(k)) for w in _WORD.findall(d)}
-        return words[k]
+    def dated(k: int) -> list[str]:
+        if k not in dates:
+            dates[k] = _dates(prep.spacy_span(k))
+        return dates[k]
 
     out = np.ones(len(i), dtype=bool)
     for n, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
-        da, db = dated(owner[a]), dated(owner[b])
-        out[n] = not (da and db and not da & db)
+        out[n] = date_conflict(dated(owner[a]), dated(owner[b])) is None
     return out
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ..model import Contradiction
 from .prepare import Prepared, Similarity
@@ -85,21 +85,33 @@ CORE_DEPS = {"dobj", "pobj", "prep", "pcomp", "attr", "acomp", "xcomp", "ccomp",
              "compound", "conj", "nmod", "poss", "appos", "amod", "npadvmod"}
 
 
-def _core(head: Any) -> set[str]:
-    """Content lemmas of ``head`` and of its arguments (CORE_DEPS), transitively."""
-    out, todo = set(), [head]
+def _core(head: Any) -> list[Any]:
+    """``head`` and its arguments (CORE_DEPS), transitively: the tokens a negation of it denies."""
+    out, todo = [], [head]
     while todo:
         t = todo.pop()
-        if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 2:
-            out.add(t.lemma_.lower())
+        out.append(t)
         todo.extend(c for c in t.children if c.dep_ in CORE_DEPS)
     return out
 
 
+def _content(tokens: Any) -> set[str]:
+    return {t.lemma_.lower() for t in tokens if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 2}
+
+
+class Negation(NamedTuple):
+    """A sentence's negated clause: its text, the content words it denies (``_core``), those of
+    them that are names or numbers, and the content words of the negated verb's subject."""
+
+    text: str
+    denied: set[str]
+    names: set[str]
+    subject: set[str]
+
+
 @_per_span
-def negation_scope(span: Any) -> tuple[str, set[str]] | None:
-    """The negated clause of a sentence and the content words it denies (the negated word and its
-    arguments, ``_core``); hedged negation ("may not") is none."""
+def negation_scope(span: Any) -> Negation | None:
+    """The negated clause of a sentence; hedged negation ("may not") is none."""
     for t in span:
         low = t.lower_
         if not (t.dep_ == "neg" or low in NEGATION_WORDS or (t.lemma_.lower() in DENIAL_VERBS and t.pos_ == "VERB")):
@@ -109,25 +121,31 @@ def negation_scope(span: Any) -> tuple[str, set[str]] | None:
         if any(c.lower_ in HEDGES for c in verb.children if c.dep_ == "aux"):
             continue
         words = [w for w in _clause(verb if t.dep_ == "neg" else head)]
-        # within the clause (its subordinate clauses and subject stay out, as before)
-        scope = _core(verb if t.dep_ == "neg" else head) & {w.lemma_.lower() for w in words}
+        # what it denies, within the clause (its subordinate clauses and subject stay out)
+        core = [w for w in _core(verb if t.dep_ == "neg" else head) if w in set(words)]
+        subject = [w for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for w in c.subtree]
         text = " ".join(w.text for w in words if w.i >= min(t.i, head.i))
-        return text[:120], scope
+        return Negation(text[:120], _content(core), _content(w for w in core if w.pos_ in ("PROPN", "NUM")),
+                        _content(subject))
     return None
 
 
 def check_negation(a: Any, b: Any) -> str | None:
-    """One side negates something the other side states (they share a word the negation denies)."""
+    """One side negates something the other side states: they share a name or number the negation
+    denies, or two words of the denied clause and its subject. One shared common word is not
+    enough: "the phone did not work" and "he was working on the lift" share only "work"; a negated
+    clause and a sentence that share only where it happened ("in the building") are two facts."""
     na, nb = negation_scope(a), negation_scope(b)
     if bool(na) == bool(nb):
         return None
     neg, pos, neg_side = (na, b, "A") if na else (nb, a, "B")
     assert neg is not None
-    shared = neg[1] & _lemmas(pos)
-    if not shared:
+    words = _lemmas(pos)
+    shared = neg.denied & words
+    if not (shared & neg.names or len(shared | (neg.subject & words)) >= 2):
         return None
     other = "B" if neg_side == "A" else "A"
-    return (f"{neg_side} says \u201c{neg[0]}\u201d; {other} states the opposite "
+    return (f"{neg_side} says \u201c{neg.text}\u201d; {other} states the opposite "
             f"(shared: {', '.join(sorted(shared)[:4])})")
 
 
@@ -161,16 +179,52 @@ def _dates(span: Any) -> list[str]:
             r"June|July|August|September|October|November|December", e.text)]
 
 
+_MONTHS = {name: k + 1 for k, names in enumerate((
+    "jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
+    "sep sept september", "oct october", "nov november", "dec december")) for name in names.split()}
+
+
+def date_parts(text: str) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) of a date as written, each None when it does not say: "Aug. 8" gives
+    (None, 8, 8), "March 9, 2015" (2015, 3, 9), "the 1990s" nothing (a decade is no year)."""
+    year = month = day = None
+    tokens = re.findall(r"[A-Za-z]+|\d+(?:s\b)?", text)
+    for k, tok in enumerate(tokens):
+        low = tok.lower()
+        if month is None and low in _MONTHS:
+            month = _MONTHS[low]
+            near = [t for t in tokens[max(0, k - 1) : k + 2] if t.isdigit() and len(t) <= 2]
+            day = int(near[0]) if near and 1 <= int(near[0]) <= 31 else None
+        elif year is None and tok.isdigit() and len(tok) == 4 and 1000 <= int(tok) <= 2999:
+            year = int(tok)
+    return year, month, day
+
+
+def _compatible(a: tuple[int | None, int | None, int | None], b: tuple[int | None, int | None, int | None]) -> bool:
+    """Whether two dates can name the same day: no part both give differs ("August" and "Aug. 8"
+    can; "July 17" and "Sept. 25" cannot); days count only within the same month."""
+    (ya, ma, da), (yb, mb, db) = a, b
+    if ya and yb and ya != yb:
+        return False
+    if ma and mb and ma != mb:
+        return False
+    return not (ma and ma == mb and da and db and da != db)
+
+
+def date_conflict(da: list[str], db: list[str]) -> tuple[str, str] | None:
+    """The first pair of dates, one from each side, when no date of one side fits any of the other;
+    None when they fit, or when a side has no date that gives a year, month or day."""
+    pa = [(d, date_parts(d)) for d in da if any(date_parts(d))]
+    pb = [(d, date_parts(d)) for d in db if any(date_parts(d))]
+    if not pa or not pb or any(_compatible(x, y) for _, x in pa for _, y in pb):
+        return None
+    return pa[0][0], pb[0][0]
+
+
 def check_date(a: Any, b: Any) -> str | None:
-    """Both date the same fact, with dates that share no part."""
-    da, db = _dates(a), _dates(b)
-    if not da or not db:
-        return None
-    ta = {w.lower() for d in da for w in re.findall(r"\w+", d)}
-    tb = {w.lower() for d in db for w in re.findall(r"\w+", d)}
-    if ta & tb:
-        return None
-    return f"A dates it {da[0]}, B dates it {db[0]}"
+    """Both date the same fact, with dates that cannot be the same day (``date_conflict``)."""
+    hit = date_conflict(_dates(a), _dates(b))
+    return f"A dates it {hit[0]}, B dates it {hit[1]}" if hit else None
 
 
 @_per_span
@@ -227,7 +281,13 @@ def attributions(span: Any) -> list[tuple[str, str, str]]:
 
 
 def _source_words(src: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[A-Za-z][\w'-]+", src)} - {"the", "his", "her", "their", "of", "and"}
+    """A source's words, lower case, with the initials of its capitalised run as one more word, so
+    "the Department of Health said" and "the DOH said" name one party."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]+", src) if w.lower() not in ("the", "a", "an")]
+    out = {w.lower() for w in words} - {"his", "her", "their", "of", "and"}
+    out.add("".join(w[0] for w in words if w[0].isupper() or w in ("of", "and")).lower())
+    out.add("".join(w[0] for w in words if w[0].isupper()).lower())
+    return {w for w in out if len(w) > 1}
 
 
 def check_attribution(a: Any, b: Any) -> str | None:
