@@ -81,6 +81,14 @@ def test_an_acronym_and_its_name_are_one_party():
     assert check_attribution(a, b) is None
 
 
+def test_unknowing_and_idioms_are_not_denials():
+    for text in ("Police have not confirmed the recording.", "The firm did not respond to requests for comment.",
+                 "We don't know about his business ties.", "There is no doubt the plan worked.",
+                 "It was not only a win but a rout."):
+        assert negation_scope(span(text)) is None, text
+    assert negation_scope(span("The army did not attack the town.")).denied == {"attack", "town"}
+
+
 def test_hedged_negation_is_not_a_denial():
     assert negation_scope(span("All may not be well for the North Korean leader.")) is None
 
