@@ -73,6 +73,11 @@ W_SUPPORT = 1.0
 W_SHARED = 1.0
 W_HEADLINE = 1.0
 W_LEAD = 1.0
+# Lead position falls as 1 / (LEAD_OFFSET + rank): 2 rates an article's first sentence (often a
+# hook or a scene) less far above its second than 1 did. Cached preparation, ROUGE-1: 1 -> 2 moved
+# Multi-News 46.80 -> 47.06 and NeuS 43.24 -> 43.25; each random half of the clusters (seeded) gave
+# Multi-News +0.30 / +0.21, NeuS -0.01 / +0.02; 1.5 and 3 gave 46.95 / 47.07 and 43.27 / 43.26.
+LEAD_OFFSET = 2.0
 # MMR: score minus this times the highest raw cosine to a sentence already picked (0.5 vs 0 or 1:
 # within 0.2 on both sets; kept for variety).
 W_REDUNDANCY = 0.5
@@ -174,10 +179,10 @@ def _shared(terms: list[set[str]], groups: list[list[int]]) -> np.ndarray:
 
 
 def _lead(groups: list[list[int]], n: int) -> np.ndarray:
-    """1 for an article's first sentence, falling as 1 / (1 + rank) further down."""
+    """1 / (LEAD_OFFSET + rank) for an article's sentences, rank 0 at its top."""
     out = np.zeros(n)
     for ix in groups:
-        out[ix] = 1.0 / (1.0 + np.arange(len(ix)))
+        out[ix] = 1.0 / (LEAD_OFFSET + np.arange(len(ix)))
     return out
 
 
