@@ -72,7 +72,8 @@ IDIOMS = {"doubt", "matter", "only", "just", "wonder", "exactly"}
 # out took the negation contradictions from 172 to 145; of those that went, one in 27 might have
 # been a real one (a court's "not guilty" against "found guilty").
 UNKNOWING = {"know", "see", "view", "hear", "learn", "find", "confirm", "verify", "respond", "reply",
-             "return", "comment", "able", "sure", "clear", "aware", "certain", "say", "disclose", "reveal"}
+             "return", "comment", "able", "sure", "clear", "aware", "certain", "say", "disclose", "reveal",
+             "talk", "speak", "reach", "contact"}
 SUBORDINATE = {"advcl", "ccomp", "conj", "parataxis", "relcl", "mark", "cc", "punct", "nsubj", "nsubjpass"}
 
 
@@ -138,7 +139,7 @@ def negation_scope(span: Any) -> Negation | None:
         # what it denies, within the clause (its subordinate clauses and subject stay out)
         core = [w for w in _core(verb if t.dep_ == "neg" else head) if w in set(words)]
         subject = [w for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for w in c.subtree]
-        text = " ".join(w.text for w in words if w.i >= min(t.i, head.i))
+        text = " ".join(w.text for w in words if w.i >= min(t.i, head.i)) or " ".join(w.text for w in words)
         return Negation(text[:120], _content(core), _content(w for w in core if w.pos_ in ("PROPN", "NUM")),
                         _content(subject))
     return None
