@@ -92,7 +92,10 @@ def test_one_article_story_gets_a_lead_heavy_summary(seed_brief):
      "The summit will take place in the capital next week"),
     ("SPRINGFIELD (AP) — The city council voted to close the old bridge for good.",
      "The city council voted to close the old bridge for good."),
-    # what follows the verb is a fact of its own, or the comma opens a clause: nothing cut
+    ("LONDON -- The city council voted to close the old bridge for good.",
+     "The city council voted to close the old bridge for good."),
+    # a hyphen alone is no dateline; what follows the verb is a fact of its own, or the comma opens a clause: nothing cut
+    ("U.S. - China talks will resume next week in the capital city.", None),
     ("The man fled on foot, police said he was armed.", None),
     ("The man fled on foot, and police said nothing else.", None),
     # a quotation would be left open; too short a rest
