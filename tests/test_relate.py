@@ -89,6 +89,19 @@ def test_unknowing_and_idioms_are_not_denials():
     assert negation_scope(span("The army did not attack the town.")).denied == {"attack", "town"}
 
 
+def test_two_reports_of_one_denial_agree():
+    a = span("The mayor's lawyer has denied there was ever a payment.")
+    b = span("In the past, the lawyer has said the mayor denies there was ever a payment.")
+    assert check_attribution(a, b) is None
+    assert check_attribution(a, span("The council's records show a payment to the mayor's firm.")) is not None
+
+
+def test_spelling_variants_are_one_list_member():
+    a = span("He worries about sensationalism and polarization online.")
+    assert check_entity(a, span("He said polarisation and sensationalism undermine trust.")) is None
+    assert check_entity(a, span("He said sensationalism and censorship undermine trust.")) is not None
+
+
 def test_hedged_negation_is_not_a_denial():
     assert negation_scope(span("All may not be well for the North Korean leader.")) is None
 
