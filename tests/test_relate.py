@@ -102,6 +102,16 @@ def test_spelling_variants_are_one_list_member():
     assert check_entity(a, span("He said sensationalism and censorship undermine trust.")) is not None
 
 
+def test_story_negations_need_the_negated_predicate():
+    train, march = span("The train did not stop in Lyon."), span("Unions in Lyon marched on Tuesday.")
+    assert check_negation(train, march, strict=False) is not None  # relate's lone pair: a shared name
+    assert check_negation(train, march) is None  # a story: two facts about one city
+    assert check_negation(span("The minister never asked the board to resign."),
+                          span("The minister asked the board to resign in March.")) is not None
+    assert check_negation(span("Whether or not the board resigns, the plan stands."),
+                          span("The board resigned."), strict=False) is None
+
+
 def test_hedged_negation_is_not_a_denial():
     assert negation_scope(span("All may not be well for the North Korean leader.")) is None
 

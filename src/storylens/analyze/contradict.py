@@ -68,7 +68,8 @@ def _lemmas(span: Any) -> set[str]:
 
 # Epistemic modals: "may not be true" speculates, it does not deny. ("would not", "will not" do deny.)
 HEDGES = {"may", "might", "could"}
-# A negation followed by one of these is an idiom that asserts, not denies: "no doubt", "not only".
+# A negation followed by one of these is an idiom that asserts, not denies: "no doubt", "not only"
+# (and "whether or not" asks).
 IDIOMS = {"doubt", "matter", "only", "just", "wonder", "exactly"}
 # Negated knowing, perceiving and answering report what a source has not (yet) learned or said,
 # not that a fact is false: "police have not confirmed the video", "did not respond to requests
@@ -121,6 +122,25 @@ class Negation(NamedTuple):
     denied: set[str]
     names: set[str]
     subject: set[str]
+    predicate: set[str]
+
+
+# Words for saying something: "made no mention of X" is contradicted by a report that speaks of X,
+# whatever its verb, so a denied name is enough there; any other negated predicate must be the other
+# side's too ("never asked" against "asked").
+SAYING = {"mention", "say", "discuss", "refer", "reference", "address", "cite", "raise", "speak"}
+
+
+def _predicate(t: Any, head: Any, verb: Any) -> list[Any]:
+    """The word a negation cue ``t`` negates: the verb (and a copula's complement), the noun after
+    "no", the object of "without", what a denial verb denies ("failed to X", "denied the X")."""
+    if t.dep_ == "neg":
+        return [verb] + [c for c in verb.children if verb.lemma_ == "be" and c.dep_ in ("acomp", "attr")]
+    if t.lower_ == "without":
+        return [c for c in t.children if c.dep_ == "pobj"]
+    if t.lemma_.lower() in DENIAL_VERBS and t.pos_ == "VERB":
+        return [c for c in t.children if c.dep_ in ("xcomp", "dobj", "ccomp")]
+    return [head]
 
 
 @_per_span
@@ -135,9 +155,10 @@ def negation_scope(span: Any) -> Negation | None:
         if any(c.lower_ in HEDGES for c in verb.children if c.dep_ == "aux"):
             continue
         after = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
-        if (after is not None and after.lower_ in IDIOMS) or (t.dep_ == "neg" and (
+        before = t.doc[max(0, t.i - 2) : t.i].text.lower()
+        if (after is not None and after.lower_ in IDIOMS) or before == "whether or" or (
                 verb.lemma_.lower() in UNKNOWING or any(c.lemma_.lower() in UNKNOWING for c in verb.children
-                                                        if c.dep_ in ("acomp", "xcomp")))):
+                                                        if c.dep_ in ("acomp", "xcomp"))):
             continue
         words = [w for w in _clause(verb if t.dep_ == "neg" else head)]
         # what it denies, within the clause (its subordinate clauses and subject stay out)
@@ -145,15 +166,24 @@ def negation_scope(span: Any) -> Negation | None:
         subject = [w for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for w in c.subtree]
         text = " ".join(w.text for w in words if w.i >= min(t.i, head.i)) or " ".join(w.text for w in words)
         return Negation(text[:120], _content(core), _content(w for w in core if w.pos_ in ("PROPN", "NUM")),
-                        _content(subject))
+                        _content(subject), {w.lemma_.lower() for w in _predicate(t, head, verb)})
     return None
 
 
-def check_negation(a: Any, b: Any) -> str | None:
+def check_negation(a: Any, b: Any, *, strict: bool = True) -> str | None:
     """One side negates something the other side states: they share a name or number the negation
     denies, or two words of the denied clause and its subject. One shared common word is not
     enough: "the phone did not work" and "he was working on the lift" share only "work"; a negated
-    clause and a sentence that share only where it happened ("in the building") are two facts."""
+    clause and a sentence that share only where it happened ("in the building") are two facts.
+
+    ``strict`` (story analysis) also asks the other side to have the negated predicate (or, for a
+    word of saying, a name it denies): "the president never asked him to" against "the president
+    asked him to". A story pairs every sentence with its neighbours in meaning, hundreds of
+    candidates, and on 100 development stories (50 NeuS, 50 Multi-News) the looser rule reported 144
+    negations, most of them two facts about one name; the strict one 31. ``relate`` judges one
+    pair a reader chose and keeps the looser rule (on ClaimDiff the strict one found 2 of its 16
+    weakening pairs).
+    """
     na, nb = negation_scope(a), negation_scope(b)
     if bool(na) == bool(nb):
         return None
@@ -162,6 +192,8 @@ def check_negation(a: Any, b: Any) -> str | None:
     words = _lemmas(pos)
     shared = neg.denied & words
     if not shared or not (shared & neg.names or len(shared | (neg.subject & words)) >= 2):
+        return None
+    if strict and not (neg.predicate & words or (neg.predicate & SAYING and shared & neg.names)):
         return None
     other = "B" if neg_side == "A" else "A"
     return (f"{neg_side} says \u201c{neg.text}\u201d; {other} states the opposite "

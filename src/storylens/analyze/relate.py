@@ -8,6 +8,7 @@ that found it and the words involved.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -20,8 +21,9 @@ from ..nlp import load_spacy
 from .contradict import check_attribution, check_date, check_entity, check_negation, check_number
 
 # Order in which checks are reported when several fire: the most specific reading first.
-CHECKS = {"negation": check_negation, "attribution": check_attribution, "number": check_number,
-          "date": check_date, "entity": check_entity}
+# A lone pair gets the looser negation rule (contradict.check_negation).
+CHECKS = {"negation": functools.partial(check_negation, strict=False), "attribution": check_attribution,
+          "number": check_number, "date": check_date, "entity": check_entity}
 
 
 @dataclass(frozen=True)
