@@ -235,6 +235,7 @@ _MONTHS = {name: k + 1 for k, names in enumerate((
     "sep sept september", "oct october", "nov november", "dec december")) for name in names.split()}
 
 
+@functools.lru_cache(maxsize=8192)
 def date_parts(text: str) -> tuple[int | None, int | None, int | None]:
     """(year, month, day) of a date as written, each None when it does not say: "Aug. 8" gives
     (None, 8, 8), "March 9, 2015" (2015, 3, 9), "the 1990s" nothing (a decade is no year)."""
@@ -265,8 +266,10 @@ def _compatible(a: tuple[int | None, int | None, int | None], b: tuple[int | Non
 def date_conflict(da: list[str], db: list[str]) -> tuple[str, str] | None:
     """The first pair of dates, one from each side, when no date of one side fits any of the other;
     None when they fit, or when a side has no date that gives a year, month or day."""
-    pa = [(d, date_parts(d)) for d in da if any(date_parts(d))]
-    pb = [(d, date_parts(d)) for d in db if any(date_parts(d))]
+    if not da or not db:
+        return None
+    pa = [(d, p) for d in da if any(p := date_parts(d))]
+    pb = [(d, p) for d in db if any(p := date_parts(d))]
     if not pa or not pb or any(_compatible(x, y) for _, x in pa for _, y in pb):
         return None
     return pa[0][0], pb[0][0]
