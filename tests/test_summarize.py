@@ -122,3 +122,10 @@ def test_trimmed_sentences_cite_exactly_the_kept_slice(prep, seed_brief):
         whole = prep.sentences[_index(prep, c)]
         assert s.text == next(k.text for k in own if (k.article, k.start) == (c.article, c.start))
         assert s.text in whole.text
+
+
+def test_sentences_leaning_on_the_one_before_are_not_picked():
+    assert S._readable("The council approved the budget for the coming year after a long debate.")
+    assert not S._readable("As a result, the council approved the budget for the coming year after a debate.")
+    assert not S._readable("But the council approved the budget for the coming year after a long debate.")
+    assert S._readable("Butler County approved the budget for the coming year after a long debate.")

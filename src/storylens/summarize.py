@@ -32,6 +32,10 @@ from .model import Claim, Sentence, Span, SummarySentence
 _WORD = re.compile(r"\w+")
 _TERM = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _STARTS_WELL = re.compile(r"^[\"'“‘(]?[A-Z0-9]")
+# Openings that lean on the sentence before ("As a result, ...", "However, ..."): out of their
+# article they read as a non sequitur.
+_POINTS_BACK = re.compile(r"^(?:As a result|However|Meanwhile|Instead|Moreover|Furthermore|In addition|"
+                          r"Nevertheless|Therefore|Thus|Still|Also|Yet|But|And|So|Then|That is why|This is why)\b")
 _ENDS_WELL = re.compile(r"[.!?][\"'”’)]*$")
 # Sentence trimming (``trim``): a summary sentence may be the source sentence less a dateline
 # ("CITY (Agency) — ") or less a closing attribution (", the police said on Monday." / ", according
@@ -133,11 +137,12 @@ def _closed(text: str) -> bool:
 
 
 def _readable(text: str, longest: int = MAX_SENTENCE_WORDS, whole: str | None = None) -> bool:
-    """Starts like a sentence, ends with an end mark (or is trimmed from ``whole``, which does),
-    length within bounds."""
+    """Starts like a sentence (not with a connective that points back at a sentence the brief may
+    not have), ends with an end mark (or is trimmed from ``whole``, which does), length within
+    bounds."""
     n = _words(text)
     return (MIN_SENTENCE_WORDS <= n <= longest and bool(_STARTS_WELL.match(text))
-            and bool(_ENDS_WELL.search(text if whole is None else whole)))
+            and not _POINTS_BACK.match(text) and bool(_ENDS_WELL.search(text if whole is None else whole)))
 
 
 def _readable_any_length(text: str, whole: str | None = None) -> bool:
