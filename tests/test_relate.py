@@ -67,12 +67,12 @@ def test_one_shared_common_word_is_no_contradiction():
 
 
 def test_dates_contradict_only_when_they_cannot_be_one_day():
-    inspected = span("The lift was last inspected on Aug. 8, records show.")
-    assert check_date(inspected, span("The lift was last inspected in August, records show.")) is None
-    assert check_date(span("The bridge opened on March 9, 2015."), span("The bridge opened in 2015.")) is None
-    why = check_date(inspected, span("The lift was last inspected on Sept. 25, records show."))
-    assert why and "Aug. 8" in why and "Sept. 25" in why
-    assert check_date(span("The plant opened in the 1990s."), span("The plant opened in 1991.")) is None
+    inspected = span("The boiler was last serviced on Oct. 3, the landlord said.")
+    assert check_date(inspected, span("The boiler was last serviced in October, the landlord said.")) is None
+    assert check_date(span("The bridge opened on June 4, 2011."), span("The bridge opened in 2011.")) is None
+    why = check_date(inspected, span("The boiler was last serviced on Nov. 20, the landlord said."))
+    assert why and "Oct. 3" in why and "Nov. 20" in why
+    assert check_date(span("The plant opened in the 1980s."), span("The plant opened in 1984.")) is None
 
 
 def test_an_acronym_and_its_name_are_one_party():
@@ -90,16 +90,16 @@ def test_unknowing_and_idioms_are_not_denials():
 
 
 def test_two_reports_of_one_denial_agree():
-    a = span("The mayor's lawyer has denied there was ever a payment.")
-    b = span("In the past, the lawyer has said the mayor denies there was ever a payment.")
+    a = span("The mayor's lawyer denied that any bribe was paid.")
+    b = span("Speaking for the mayor, the lawyer said he denies that a bribe was paid.")
     assert check_attribution(a, b) is None
     assert check_attribution(a, span("The council's records show a payment to the mayor's firm.")) is not None
 
 
 def test_spelling_variants_are_one_list_member():
-    a = span("He worries about sensationalism and polarization online.")
-    assert check_entity(a, span("He said polarisation and sensationalism undermine trust.")) is None
-    assert check_entity(a, span("He said sensationalism and censorship undermine trust.")) is not None
+    a = span("He thanked the council and the organization for the grant.")
+    assert check_entity(a, span("He thanked the organisation and the council for the grant.")) is None
+    assert check_entity(a, span("He thanked the council and the union for the grant.")) is not None
 
 
 def test_story_negations_need_the_negated_predicate():
