@@ -41,6 +41,13 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def write_results(out: Path, text: str) -> None:
+    """Write the results table to ``out``/results.md and print it."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
 def snapshot(ref: str, out: Path) -> tuple[Path, str]:
     """``git archive REF src`` extracted under ``out`` (reused when present): its src folder and the
     commit's short hash. Benchmarks time committed code this way while others edit the tree."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _util import fail, md_table, progress, repo_path
+from _util import fail, md_table, progress, repo_path, write_results
 from bench_summary import MULTI_NEWS, NEUS, load_multi_news, load_neus, read_articles
 
 OUT = "benchmarks/out/align"
@@ -130,9 +130,7 @@ def main() -> int:
             f"{len(clusters)} clusters (last {args.limit} of Multi-News validation and of NeuS). "
             f"Command: `python benchmarks/bench_align.py --limit {args.limit}`.\n")
     out = Path(args.out).resolve() if args.out else repo_path(OUT)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "results.md").write_text(text, encoding="utf-8")
-    print(text)
+    write_results(out, text)
     return 0
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _util import fail, md_table, progress, repo_path
+from _util import fail, md_table, progress, repo_path, write_results
 from bench_cluster import (
     DATA,
     DIFFERENT_MIN,
@@ -177,9 +177,7 @@ def main() -> int:
               f"on MiniLM (the multilingual row rescales E5's cosines by multilingual.FLOOR).\n\n"
             f"Run time {time.perf_counter() - start:.0f}s. Command: `python benchmarks/bench_multilingual.py"
             + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "") + "`\n")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "results.md").write_text(text, encoding="utf-8")
-    print(text)
+    write_results(out, text)
     return 0
 
 
