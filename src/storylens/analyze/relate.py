@@ -21,8 +21,9 @@ from ..nlp import load_spacy
 from .contradict import check_attribution, check_date, check_entity, check_negation, check_number
 
 # Order in which checks are reported when several fire: the most specific reading first.
-# A lone pair gets the looser negation rule (contradict.check_negation).
-CHECKS = {"negation": functools.partial(check_negation, strict=False), "attribution": check_attribution,
+# A lone pair gets the looser negation and attribution rules (contradict.check_negation, check_attribution).
+CHECKS = {"negation": functools.partial(check_negation, strict=False),
+          "attribution": functools.partial(check_attribution, strict=False),
           "number": check_number, "date": check_date, "entity": check_entity}
 
 
