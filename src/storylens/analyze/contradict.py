@@ -149,22 +149,56 @@ def _predicate(t: Any, head: Any, verb: Any) -> list[Any]:
     return [head]
 
 
-@_per_span
-def negation_scope(span: Any) -> Negation | None:
-    """The negated clause of a sentence; hedged negation ("may not") is none."""
+def _joined(t: Any) -> bool:
+    """Whether a token is part of a hyphenated word ("counter-protest", "not-so-subtle")."""
+    doc = t.doc
+    return (t.i + 1 < len(doc) and doc[t.i + 1].text == "-" and not t.whitespace_) or (
+        t.i > 0 and doc[t.i - 1].text == "-" and not doc[t.i - 1].whitespace_)
+
+
+# "no more than three days a week" bounds a quantity; it denies nothing.
+BOUNDS = {"more", "less", "fewer"}
+# "did not stop him from running" says that he ran.
+HINDER = {"stop", "prevent", "keep", "deter", "discourage", "bar"}
+
+
+def _negation_cues(span: Any) -> Any:
+    """(cue, head, verb, hedged) for each word that negates, in order; idioms and negated knowing
+    (see IDIOMS, UNKNOWING, BOUNDS, HINDER) are left out."""
     for t in span:
         low = t.lower_
         if not (t.dep_ == "neg" or low in NEGATION_WORDS or (t.lemma_.lower() in DENIAL_VERBS and t.pos_ == "VERB")):
             continue
+        if _joined(t):
+            continue
         head = t.head if t.dep_ in ("neg", "det", "advmod", "preconj") else t
         verb = head if head.pos_ in ("VERB", "AUX") else head.head
-        if any(c.lower_ in HEDGES for c in verb.children if c.dep_ == "aux"):
-            continue
         after = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+        then = t.doc[t.i + 2] if t.i + 2 < len(t.doc) else None
         before = t.doc[max(0, t.i - 2) : t.i].text.lower()
         if (after is not None and after.lower_ in IDIOMS) or before == "whether or" or (
                 verb.lemma_.lower() in UNKNOWING or any(c.lemma_.lower() in UNKNOWING for c in verb.children
                                                         if c.dep_ in ("acomp", "xcomp"))):
+            continue
+        if after is not None and after.lower_ in BOUNDS and then is not None and then.lower_ == "than":
+            continue
+        if verb.lemma_.lower() in HINDER and any(c.lower_ == "from" for c in verb.children):
+            continue
+        yield t, head, verb, any(c.lower_ in HEDGES for c in verb.children if c.dep_ == "aux")
+
+
+@_per_span
+def hedged_negation(span: Any) -> bool:
+    """Whether the sentence negates under an epistemic modal ("may not have known", "could not
+    have acted alone"): neither a denial to report nor a plain statement to deny."""
+    return any(hedged for *_, hedged in _negation_cues(span))
+
+
+@_per_span
+def negation_scope(span: Any) -> Negation | None:
+    """The negated clause of a sentence; hedged negation ("may not") is none."""
+    for t, head, verb, hedged in _negation_cues(span):
+        if hedged:
             continue
         words = [w for w in _clause(verb if t.dep_ == "neg" else head)]
         # what it denies, within the clause (its subordinate clauses and subject stay out)
@@ -196,6 +230,8 @@ def check_negation(a: Any, b: Any, *, strict: bool = True) -> str | None:
         return None
     neg, pos, neg_side = (na, b, "A") if na else (nb, a, "B")
     assert neg is not None
+    if hedged_negation(pos):
+        return None
     words = _lemmas(pos)
     shared = neg.denied & words
     if not shared or not (shared & neg.names or len(shared | (neg.subject & words)) >= 2):
@@ -203,6 +239,11 @@ def check_negation(a: Any, b: Any, *, strict: bool = True) -> str | None:
     if strict and not (neg.predicate & words or (neg.predicate & SAYING and shared & neg.names)):
         return None
     if strict and not (shared - neg.names - LIGHT or neg.predicate & SAYING):
+        return None
+    # what the predicate is denied of must be there too: "has not been charged with the boy's death"
+    # is not contradicted by "was charged with trespassing"
+    arguments = neg.denied - neg.predicate
+    if strict and arguments and not arguments & words:
         return None
     other = "B" if neg_side == "A" else "A"
     return (f"{neg_side} says \u201c{neg.text}\u201d; {other} states the opposite "
@@ -217,8 +258,12 @@ WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 
 def _value(text: str) -> float | None:
-    """A number as written ("1,175", "57.4", "seven"), or None."""
+    """A number as written ("1,175", "57.4", "seven", "13.3 billion"), or None."""
     low = text.lower().replace(",", "")
+    first, _, scale = low.partition(" ")
+    if scale:
+        base = _value(first)
+        return base * _SCALES[scale] if base is not None and scale in _SCALES else None
     if low in _WORD_NUMBERS:
         return float(_WORD_NUMBERS[low])
     try:
@@ -229,7 +274,9 @@ def _value(text: str) -> float | None:
 
 def _unit(text: str) -> float:
     """The rounding step a number is written to: 1 for "57", 0.1 for "57.4", 10 for "19,350"."""
-    digits = text.replace(",", "")
+    digits, _, scale = text.lower().replace(",", "").partition(" ")
+    if scale:
+        return _unit(digits) * _SCALES.get(scale, 1.0)
     if "." in digits:
         return 10.0 ** -len(digits.split(".", 1)[1])
     if not digits.isdigit():
@@ -246,7 +293,13 @@ ROUNDING_SHARE = 0.05
 
 
 def same_figure(a: str, b: str) -> bool:
-    """Whether two written numbers can be one figure (see ``ROUNDING_SHARE``)."""
+    """Whether two written numbers can be one figure (see ``ROUNDING_SHARE``); a range ("33 to
+    38", read as "33 38") holds the figures between its ends."""
+    ra, rb = a.split(), b.split()
+    if len(ra) == 2 and ra[1].lower() not in _SCALES:
+        return same_figure(ra[0], b) or same_figure(ra[1], b) or _between(b, ra[0], ra[1])
+    if len(rb) == 2 and rb[1].lower() not in _SCALES:
+        return same_figure(rb[0], a) or same_figure(rb[1], a) or _between(a, rb[0], rb[1])
     va, vb = _value(a), _value(b)
     if va is None or vb is None:
         return a.replace(",", "") == b.replace(",", "")
@@ -254,18 +307,37 @@ def same_figure(a: str, b: str) -> bool:
     return gap == 0 or (gap < max(_unit(a), _unit(b)) and gap <= ROUNDING_SHARE * max(abs(va), abs(vb)))
 
 
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+# "three more births a day" is a difference, not a count
+_RELATIVE = {"more", "fewer", "less", "extra", "additional", "times"}
+
+
+def _between(x: str, lo: str, hi: str) -> bool:
+    vx, vlo, vhi = _value(x), _value(lo), _value(hi)
+    return None not in (vx, vlo, vhi) and min(vlo, vhi) <= vx <= max(vlo, vhi)  # type: ignore[operator]
+
+
 @_per_span
-def _numbers(span: Any) -> dict[str, str]:
-    """Numbers keyed by the noun they count. A spelled-out number joined by a hyphen names a kind of
-    thing, not a count ("one-party rule", "a two-state plan"); it is left out."""
-    out: dict[str, str] = {}
+def _numbers(span: Any) -> dict[str, str | None]:
+    """Numbers keyed by the noun they count; None for a noun the sentence counts more than once
+    ("800 gallons of water for 3 gallons of fuel"): which of its figures the other side's matches
+    is not known. A spelled-out number joined by a hyphen names a kind of thing, not a count
+    ("one-party rule", "a two-state plan"), and a number with "more" gives a difference; both are
+    left out. "13.3 billion" is one figure."""
+    out: dict[str, str | None] = {}
     for t in span:
-        if t.like_num and t.ent_type_ not in ("DATE", "TIME"):
-            after = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
-            if t.is_alpha and after is not None and after.text == "-" and not t.whitespace_:
-                continue
-            head = t.head if t.head.pos_ in ("NOUN", "PROPN") else t
-            out[head.lemma_.lower()] = t.text
+        if not t.like_num or t.ent_type_ in ("DATE", "TIME"):
+            continue
+        after = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+        if t.is_alpha and _joined(t) or (after is not None and after.lower_ in _RELATIVE):
+            continue
+        if t.head.like_num and t.head is not t:
+            continue  # part of the figure its head gives ("13.3" of "13.3 billion")
+        if t.head.pos_ not in ("NOUN", "PROPN"):
+            continue  # counts nothing named ("reached nine billion")
+        text = " ".join(w.text for w in sorted([*(c for c in t.children if c.like_num), t], key=lambda w: w.i))
+        key = t.head.lemma_.lower()
+        out[key] = text if key not in out or out[key] == text else None
     return out
 
 
@@ -290,7 +362,7 @@ def check_number(a: Any, b: Any) -> str | None:
         return None
     for key in na.keys() & nb.keys():
         x, y = na[key], nb[key]
-        if same_figure(x, y):
+        if x is None or y is None or same_figure(x, y):
             continue
         if any(same_figure(x, o) for o in _all_numbers(b)) or any(same_figure(y, o) for o in _all_numbers(a)):
             continue
@@ -373,25 +445,28 @@ def _dated(span: Any) -> dict[str, list[str]]:
 
 
 def check_date(a: Any, b: Any) -> str | None:
-    """Both date the same event (the dates hang from one verb or noun: "opened on June 4" against
-    "opened on Nov. 20"), with dates that cannot be the same day (``date_conflict``). Two sentences
+    """Both date the same event (the dates hang from one verb or noun, or from words both sentences
+    have: "opened on June 4" against "opened on Nov. 20"), with dates that cannot be the same day (``date_conflict``). Two sentences
     of one topic often date two events ("suspended on Feb. 1", "incidents in September"): on 100
     development stories (50 NeuS, 50 Multi-News) none of the six date contradictions before this
     rule was one event."""
     da, db = _dated(a), _dated(b)
-    for event in da.keys() & db.keys():
-        hit = date_conflict(da[event], db[event])
-        if hit:
-            return f"A dates it {hit[0]}, B dates it {hit[1]}"
+    words_a, words_b = _words(a), _words(b)
+    for ea, dates_a in da.items():
+        for eb, dates_b in db.items():
+            # one event: the same word, or each side's dated word is in the other sentence too
+            # ("is scheduled for Oct. 6" / "is scheduled to appear in court Oct. 18")
+            if ea == eb or ea in words_b or eb in words_a:
+                hit = date_conflict(dates_a, dates_b)
+                if hit:
+                    return f"A dates it {hit[0]}, B dates it {hit[1]}"
     return None
 
 
 def _member(t: Any) -> bool:
     """A word that can stand in a list: a whole word (not a part of "counter-protest"), and not
     the open end of one ("bonuses and other rewards")."""
-    joined = any(n.text == "-" and not n.whitespace_ for n in t.doc[t.i + 1 : t.i + 2]) or (
-        t.i > 0 and t.doc[t.i - 1].text == "-" and not t.doc[t.i - 1].whitespace_)
-    return t.is_alpha and len(t.text) > 2 and not joined and not any(
+    return t.is_alpha and len(t.text) > 2 and not _joined(t) and not any(
         c.lower_ in ("other", "such") for c in t.children if c.dep_ == "amod")
 
 
@@ -406,6 +481,9 @@ def _lists(span: Any) -> dict[str, set[str]]:
         if t.pos_ in ("NOUN", "PROPN") and t.conjuncts and _member(t):
             if any(c.pos_ != t.pos_ or not _member(c) for c in t.conjuncts):
                 continue
+            first = min([t, *t.conjuncts], key=lambda c: c.i)
+            if first.dep_ == "appos":
+                continue  # one person's roles ("Lee, a lawyer and former judge"): more may be true
             out[t.lemma_.lower()] = {c.lemma_.lower() for c in t.conjuncts}
     return out
 
