@@ -278,3 +278,8 @@ def test_one_persons_roles_are_no_entity_contradiction():
 def test_a_figure_inside_a_range_is_no_number_contradiction():
     assert check_number(span("The levy is 12 to 15 percent of the price."), span("The levy is 14 percent of the price.")) is None
     assert check_number(span("The levy is 12 to 15 percent of the price."), span("The levy is 30 percent of the price.")) is not None
+
+
+def test_story_negation_needs_more_than_a_shared_name_in_what_is_denied():
+    a = span("In a year like this, it isn't really the time for Harvest Fair Day.")
+    assert check_negation(a, span("The Harvest Fair Day parade drew a large crowd this time.")) is None

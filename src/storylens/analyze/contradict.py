@@ -242,8 +242,10 @@ def check_negation(a: Any, b: Any, *, strict: bool = True) -> str | None:
         return None
     # what the predicate is denied of must be there too: "has not been charged with the boy's death"
     # is not contradicted by "was charged with trespassing"
+    # (and more than a name, unless the predicate is one of saying: "it isn't the time for the
+    # festival" is not contradicted by a report about the festival)
     arguments = neg.denied - neg.predicate
-    if strict and arguments and not arguments & words:
+    if strict and arguments and not (arguments & words - (set() if neg.predicate & SAYING else neg.names)):
         return None
     other = "B" if neg_side == "A" else "A"
     return (f"{neg_side} says \u201c{neg.text}\u201d; {other} states the opposite "
@@ -294,8 +296,8 @@ ROUNDING_SHARE = 0.05
 
 def same_figure(a: str, b: str) -> bool:
     """Whether two written numbers can be one figure (see ``ROUNDING_SHARE``); a range ("33 to
-    38", read as "33 38") holds the figures between its ends."""
-    ra, rb = a.split(), b.split()
+    38") holds the figures between its ends."""
+    ra, rb = (re.sub(r"\b(?:to|and|or)\b|[-\u2013]", " ", x).split() for x in (a, b))
     if len(ra) == 2 and ra[1].lower() not in _SCALES:
         return same_figure(ra[0], b) or same_figure(ra[1], b) or _between(b, ra[0], ra[1])
     if len(rb) == 2 and rb[1].lower() not in _SCALES:
@@ -335,7 +337,8 @@ def _numbers(span: Any) -> dict[str, str | None]:
             continue  # part of the figure its head gives ("13.3" of "13.3 billion")
         if t.head.pos_ not in ("NOUN", "PROPN"):
             continue  # counts nothing named ("reached nine billion")
-        text = " ".join(w.text for w in sorted([*(c for c in t.children if c.like_num), t], key=lambda w: w.i))
+        parts = [*(c for c in t.children if c.like_num), t]
+        text = t.doc[min(w.i for w in parts) : t.i + 1].text  # "13.3 billion", "33 to 38"
         key = t.head.lemma_.lower()
         out[key] = text if key not in out or out[key] == text else None
     return out
