@@ -221,6 +221,9 @@ def test_dates_of_two_events_do_not_contradict():
     why = check_date(span("He is scheduled to appear before the judge Dec. 14."),
                      span("His next hearing before the judge is scheduled for Dec. 2."))
     assert why and "Dec. 14" in why and "Dec. 2" in why
+    # both sides date the flight alike; only one also dates the arrest
+    assert check_date(span("He fled to Chile in 1962, where he lived until he was arrested."),
+                      span("He fled to Chile in 1962 and was arrested there in June 1971.")) is None
 
 
 def test_mixed_open_or_hyphenated_lists_are_no_entity_contradiction():
