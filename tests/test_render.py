@@ -325,3 +325,20 @@ def test_empty_brief_renders(fmt: str) -> None:
     assert "s0" in out
     if fmt != "json":
         assert "none found" in out
+
+
+def test_contradictions_sharing_side_a_are_one_item(brief: Brief) -> None:
+    # two outlets' sentences against one: one numbered item in every view, each B side shown once
+    a_side = brief.contradictions[0].a
+    other = _span(brief.articles[1], WAGNER_B)
+    brief.contradictions.append(Contradiction("x2", "negation", EXPLANATION.replace("B says", "B also says"),
+                                              a_side, other, 0.5))
+    text = _flat(render_text(brief, width=400))
+    assert "CONTRADICTION 1 · negation · 2 against A" in text and "CONTRADICTION 2" not in text
+    assert _flat(WAR_A) in text and _flat(MENTION_B) in text and _flat(WAGNER_B) in text
+    assert "· 1 contradiction ·" in text
+    md = render_markdown(brief)
+    assert "Contradiction 1 (negation, 2 against A)" in md and "Contradiction 2" not in md
+    assert md.count("| A |") == 1 and md.count("| B |") == 2
+    doc = render_html(brief)
+    assert doc.count('<div class="contradiction"') == 1 and doc.count('class="side side-b"') == 2

@@ -147,9 +147,10 @@ def find_x1(shown: list[dict[str, Any]], gold: dict) -> dict[str, Any] | None:
         k = gold_key(article_of(side["href"]), keys)
         return k in gold_side and matches(gold_side[k], side["text"])
 
-    for c in shown:
-        a, b = c["sides"]
-        if (hit(a, x1["side_a"]) and hit(b, x1["side_b"])) or (hit(b, x1["side_a"]) and hit(a, x1["side_b"])):
+    for c in shown:  # side A, then the sentences of other outlets that contradict it
+        a, others = c["sides"][0], c["sides"][1:]
+        if any((hit(a, x1["side_a"]) and hit(b, x1["side_b"])) or (hit(b, x1["side_a"]) and hit(a, x1["side_b"]))
+               for b in others):
             return c
     return None
 

@@ -194,6 +194,17 @@ def hedged_negation(span: Any) -> bool:
     return any(hedged for *_, hedged in _negation_cues(span))
 
 
+def _join(tokens: list[Any]) -> str:
+    """Tokens as the text has them ("didn't", "Moscow's"), one space where words were left out."""
+    out, prev = "", None
+    for w in tokens:
+        if prev is not None and w.i != prev.i + 1:
+            out = out.rstrip() + " "
+        out += w.text_with_ws
+        prev = w
+    return " ".join(out.split())
+
+
 @_per_span
 def negation_scope(span: Any) -> Negation | None:
     """The negated clause of a sentence; hedged negation ("may not") is none."""
@@ -204,7 +215,7 @@ def negation_scope(span: Any) -> Negation | None:
         # what it denies, within the clause (its subordinate clauses and subject stay out)
         core = [w for w in _core(verb if t.dep_ == "neg" else head) if w in set(words)]
         subject = [w for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for w in c.subtree]
-        text = " ".join(w.text for w in words if w.i >= min(t.i, head.i)) or " ".join(w.text for w in words)
+        text = _join([w for w in words if w.i >= min(t.i, head.i)] or words)
         return Negation(text[:120], _content(core), _content(w for w in core if w.pos_ in ("PROPN", "NUM")),
                         _content(subject), {w.lemma_.lower() for w in _predicate(t, head, verb)})
     return None
@@ -624,13 +635,34 @@ def find_contradictions(prep: Prepared, sim: Similarity) -> list[Contradiction]:
         if hit:
             hits.append((score, i, j, hit))
     hits.sort(key=lambda h: -h[0])
-    found: list[Contradiction] = []
+    kept: list[tuple[float, int, int, tuple[str, str]]] = []
     taken: set[tuple[int, str]] = set()
-    for s, i, j, (kind, why) in hits:
+    for s, i, j, hit in hits:
         ai, aj = prep.sentences[i].article, prep.sentences[j].article
         if (i, aj) in taken or (j, ai) in taken:
             continue
         taken.update({(i, aj), (j, ai)})
+        kept.append((s, i, j, hit))
+    found: list[Contradiction] = []
+    for s, i, j, (kind, why) in _one_side_first(prep, kept):
         found.append(Contradiction(f"x{len(found) + 1}", kind, why, prep.sentences[i].span(),
                                    prep.sentences[j].span(), s))
     return found
+
+
+def _one_side_first(prep: Prepared, hits: list[tuple[float, int, int, tuple[str, str]]]
+                    ) -> list[tuple[float, int, int, tuple[str, str]]]:
+    """Put as side A the sentence a contradiction shares with others of its type (one denial
+    against several outlets' reports), so that a reader's view can group them under it; the
+    explanation is re-read in that order. Order and pairs are unchanged."""
+    from collections import Counter
+
+    seen = Counter((kind, k) for _, i, j, (kind, _why) in hits for k in (i, j))
+    out = []
+    for s, i, j, (kind, why) in hits:
+        if seen[(kind, j)] > seen[(kind, i)]:
+            again = check_pair(prep.spacy_span(j), prep.spacy_span(i), s)
+            if again is not None and again[0] == kind:
+                i, j, why = j, i, again[1]
+        out.append((s, i, j, (kind, why)))
+    return out

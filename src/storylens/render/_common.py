@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from storylens.model import Article, Brief, Claim, Entity, Quote, Span
+from storylens.model import Article, Brief, Claim, Contradiction, Entity, Quote, Span
 
 # How many entities the text and Markdown reports list; a story of ~5-20 articles has dozens of entities
 # and the first 15 by article count are the ones a reader recognises (judged on the bundled demo story).
@@ -48,6 +48,21 @@ def single_by_article(brief: Brief) -> list[tuple[str, list[Claim]]]:
     return [(aid, claims) for aid, claims in groups.items() if claims]
 
 
+def contradiction_groups(brief: Brief) -> list[list[Contradiction]]:
+    """The contradictions grouped by their side A and type, in the brief's order: one sentence
+    that several outlets' sentences contradict is one item for a reader (the analysis puts such a
+    shared sentence on side A)."""
+    groups: dict[tuple[str, str, int, int], list[Contradiction]] = {}
+    for c in brief.contradictions:
+        groups.setdefault((c.type, c.a.article, c.a.start, c.a.end), []).append(c)
+    return list(groups.values())
+
+
+def gist(explanation: str) -> str:
+    """An explanation without its list of shared words, to tell whether two say the same."""
+    return explanation.split(" (shared:", 1)[0]
+
+
 def quotes_by_speaker(brief: Brief) -> list[tuple[str, list[Quote]]]:
     """Quotes grouped by speaker; speakers in order of first appearance."""
     groups: dict[str, list[Quote]] = {}
@@ -68,7 +83,7 @@ def counts(brief: Brief) -> dict[str, int]:
         "articles": len(brief.articles),
         "consensus": sum(c.kind == "consensus" for c in brief.claims),
         "single": sum(c.kind == "single" for c in brief.claims),
-        "contradictions": len(brief.contradictions),
+        "contradictions": len(contradiction_groups(brief)),
         "reuse": len(brief.reuse),
         "quotes": len(brief.quotes),
     }

@@ -27,7 +27,9 @@ from storylens.render._common import (
     TOP_ENTITIES,
     clip,
     consensus_claims,
+    contradiction_groups,
     count_items,
+    gist,
     label,
     quotes_by_speaker,
     short_labels,
@@ -99,6 +101,8 @@ class View:
         self.labels = short_labels(brief.articles)
         self.outlets = {a.id: a.outlet or "" for a in brief.articles}
         self.consensus = consensus_claims(brief)
+        self.contradiction_groups = contradiction_groups(brief)
+        self.gist = gist
         self.singles = single_by_article(brief)
         self.quotes = quotes_by_speaker(brief)
         ranked = top_entities(brief, None)

@@ -13,7 +13,9 @@ from storylens.model import Brief, Span
 from storylens.render._common import (
     article_ids,
     consensus_claims,
+    contradiction_groups,
     counts_line,
+    gist,
     label,
     quotes_by_speaker,
     short_labels,
@@ -79,11 +81,17 @@ def _consensus(ctx: _Ctx) -> list[str]:
 
 def _contradictions(ctx: _Ctx) -> list[str]:
     out = []
-    for n, c in enumerate(ctx.brief.contradictions, 1):
-        out += [f"### ✖ Contradiction {n} ({md_escape(c.type)})", "", f"**{md_escape(c.explanation)}**", "",
+    for n, group in enumerate(contradiction_groups(ctx.brief), 1):
+        head = group[0]
+        against = f", {len(group)} against A" if len(group) > 1 else ""
+        out += [f"### ✖ Contradiction {n} ({md_escape(head.type)}{against})", "",
+                f"**{md_escape(head.explanation)}**", "",
                 "| side | source | text |", "|---|---|---|",
-                f"| A | {ctx.who(c.a.article)} | {md_escape(c.a.text)} |",
-                f"| B | {ctx.who(c.b.article)} | {md_escape(c.b.text)} |", ""]
+                f"| A | {ctx.who(head.a.article)} | {md_escape(head.a.text)} |"]
+        for c in group:
+            own = f" ({md_escape(c.explanation)})" if gist(c.explanation) != gist(head.explanation) else ""
+            out.append(f"| B | {ctx.who(c.b.article)} | {md_escape(c.b.text)}{own} |")
+        out.append("")
     return _or_none(out[:-1])
 
 

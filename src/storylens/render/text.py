@@ -22,7 +22,9 @@ from storylens.render._common import (
     article_ids,
     clip,
     consensus_claims,
+    contradiction_groups,
     counts_line,
+    gist,
     label,
     quotes_by_speaker,
     short_labels,
@@ -109,10 +111,16 @@ def _side(ctx: _Ctx, name: str, span: Span) -> RenderableType:
 
 def _contradictions(ctx: _Ctx) -> list[RenderableType]:
     panels: list[RenderableType] = []
-    for n, c in enumerate(ctx.brief.contradictions, 1):
-        body = Group(Text(c.explanation, style="bold"), _side(ctx, "A", c.a), _side(ctx, "B", c.b))
-        title = Text(f"✖ CONTRADICTION {n} · {c.type}", style="bold red")
-        panels.append(Panel(body, title=title, title_align="left", border_style="red", box=box.ROUNDED))
+    for n, group in enumerate(contradiction_groups(ctx.brief), 1):
+        head = group[0]
+        parts: list[RenderableType] = [Text(head.explanation, style="bold"), _side(ctx, "A", head.a)]
+        for c in group:
+            parts.append(_side(ctx, "B", c.b))
+            if gist(c.explanation) != gist(head.explanation):
+                parts.append(Padding(Text(c.explanation, style="dim"), (0, 0, 0, 2)))
+        against = f" · {len(group)} against A" if len(group) > 1 else ""
+        title = Text(f"✖ CONTRADICTION {n} · {head.type}{against}", style="bold red")
+        panels.append(Panel(Group(*parts), title=title, title_align="left", border_style="red", box=box.ROUNDED))
     return [_heading("Contradictions"), *(panels or [NONE_FOUND])]
 
 
