@@ -342,3 +342,12 @@ def test_contradictions_sharing_side_a_are_one_item(brief: Brief) -> None:
     assert md.count("| A |") == 1 and md.count("| B |") == 2
     doc = render_html(brief)
     assert doc.count('<div class="contradiction"') == 1 and doc.count('class="side side-b"') == 2
+
+
+def test_summary_sentence_cut_short_gets_its_full_stop_in_views_only(brief: Brief) -> None:
+    cut = "The ferry service resumes on Monday"  # the slice kept before ", the operator said."
+    brief.summary[0] = SummarySentence(cut, brief.summary[0].citations)
+    assert f"{cut}. [" in _flat(render_text(brief, width=400))
+    assert f"{cut}. [" in render_markdown(brief)
+    assert f"{cut}. <" in render_html(brief) or f"{cut}.\n" in render_html(brief)
+    assert json.loads(render(brief, "json"))["summary"][0]["text"] == cut  # the data keeps the exact slice

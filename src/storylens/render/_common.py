@@ -58,6 +58,14 @@ def contradiction_groups(brief: Brief) -> list[list[Contradiction]]:
     return list(groups.values())
 
 
+def as_sentence(text: str) -> str:
+    """A summary sentence as a reader sees it: one the summariser cut short of a closing
+    attribution (", police said.") gets its full stop back. The brief's text, and its citation,
+    stay the exact slice of the source."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?…:;\"'”’)]" else text + "."
+
+
 def gist(explanation: str) -> str:
     """An explanation without its list of shared words, to tell whether two say the same."""
     return explanation.split(" (shared:", 1)[0]

@@ -12,6 +12,7 @@ import re
 from storylens.model import Brief, Span
 from storylens.render._common import (
     article_ids,
+    as_sentence,
     consensus_claims,
     contradiction_groups,
     counts_line,
@@ -67,7 +68,7 @@ def _or_none(lines: list[str]) -> list[str]:
 
 
 def _summary(ctx: _Ctx) -> list[str]:
-    return _or_none([f"{n}. {md_escape(s.text)} {ctx.cite(s.citations)}".rstrip()
+    return _or_none([f"{n}. {md_escape(as_sentence(s.text))} {ctx.cite(s.citations)}".rstrip()
                      for n, s in enumerate(ctx.brief.summary, 1)])
 
 

@@ -20,6 +20,7 @@ from rich.text import Text
 from storylens.model import Brief, Claim, Span
 from storylens.render._common import (
     article_ids,
+    as_sentence,
     clip,
     consensus_claims,
     contradiction_groups,
@@ -90,7 +91,7 @@ def _title(ctx: _Ctx) -> list[RenderableType]:
 def _summary(ctx: _Ctx) -> list[RenderableType]:
     grid = _grid()
     for n, sentence in enumerate(ctx.brief.summary, 1):
-        grid.add_row(Text(f"{n:>2}."), Text.assemble(sentence.text, " ", ctx.cite(sentence.citations)))
+        grid.add_row(Text(f"{n:>2}."), Text.assemble(as_sentence(sentence.text), " ", ctx.cite(sentence.citations)))
     return [_heading("Summary"), grid if ctx.brief.summary else NONE_FOUND]
 
 
