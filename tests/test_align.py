@@ -210,3 +210,12 @@ def test_a_shared_common_word_keeps_part_of_its_weight(monkeypatch):
     x = units.lexical_vectors(terms, [0, 1, 2, 3]).toarray()
     assert sorted(x[0][x[0] > 0]) == pytest.approx(sorted(weights / np.linalg.norm(weights)))
     assert 0 < shared(1.0) < shared(power)
+
+
+def test_claim_text_prefers_a_member_that_opens_like_a_sentence() -> None:
+    from storylens.analyze.align import _OPENS_SENTENCE
+
+    assert _OPENS_SENTENCE.match("He has also condemned the ferry strike.")
+    assert _OPENS_SENTENCE.match("“We will reopen the port,” the mayor said.")
+    assert not _OPENS_SENTENCE.match("and condemns the ferry strike.")
+    assert not _OPENS_SENTENCE.match("which had closed the port for a week")

@@ -80,3 +80,12 @@ def test_unique_details_are_single_source(seed_brief, gold):
                        for c in seed_brief.claims))
     print(f"\nunique details found: {found}/{total}")
     assert found >= 6  # 7/8 measured (benchmarks/RESULTS.md section 3; 5/8 before details.py); one of margin
+
+
+def test_consensus_text_opens_like_a_sentence_when_a_member_does(seed_brief):
+    from storylens.analyze.align import _OPENS_SENTENCE
+
+    consensus = [c for c in seed_brief.claims if c.kind == "consensus"]
+    readable = [c for c in consensus if any(_OPENS_SENTENCE.match(s.text) for s in c.support)]
+    assert readable  # the demo story has such claims
+    assert all(_OPENS_SENTENCE.match(c.text) for c in readable)

@@ -213,12 +213,21 @@ def _accept(prep: Prepared) -> list[tuple[list[int], float]]:
     return accepted
 
 
+# A clause that opens like a sentence ("He condemned ...", "“We will ...") reads on its own as a
+# claim's text; one cut from inside a sentence ("which had broken away ...", "and condemns ...")
+# does not.
+_OPENS_SENTENCE = re.compile(r"^[\"'“‘(]?[A-Z0-9]")
+
+
 def _medoid(prep: Prepared, group: list[int]) -> int:
+    """The member whose text stands for the claim: one that opens like a sentence, then one that
+    states the fact whole, then the one most like the others."""
     idx = np.array(group)
     s = prep.unit_similarity(idx, idx)
     means = (s.sum(axis=1) - np.diag(s)) / max(1, len(group) - 1)
     fact = prep.unit_has_fact()  # a member that states the fact whole reads better as the claim's text
-    return max(range(len(group)), key=lambda k: (bool(fact[group[k]]), round(float(means[k]), 3),
+    return max(range(len(group)), key=lambda k: (bool(_OPENS_SENTENCE.match(prep.units[group[k]].text)),
+                                                 bool(fact[group[k]]), round(float(means[k]), 3),
                                                  -len(prep.units[group[k]].text)))
 
 
