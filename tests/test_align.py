@@ -219,3 +219,13 @@ def test_claim_text_prefers_a_member_that_opens_like_a_sentence() -> None:
     assert _OPENS_SENTENCE.match("“We will reopen the port,” the mayor said.")
     assert not _OPENS_SENTENCE.match("and condemns the ferry strike.")
     assert not _OPENS_SENTENCE.match("which had closed the port for a week")
+
+
+def test_restates_needs_an_overlapping_span_in_every_article() -> None:
+    from storylens.analyze.align import _restates
+    from storylens.model import Span
+
+    earlier = [Span("a", 0, 100, "x" * 100), Span("b", 50, 120, "y" * 70)]
+    assert _restates([Span("a", 10, 60, "x" * 50), Span("b", 100, 200, "y" * 100)], earlier)
+    assert not _restates([Span("a", 10, 60, "x" * 50), Span("b", 130, 200, "y" * 70)], earlier)  # b apart
+    assert not _restates([Span("a", 10, 60, "x" * 50), Span("c", 0, 10, "z" * 10)], earlier)  # another outlet

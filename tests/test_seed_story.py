@@ -89,3 +89,10 @@ def test_consensus_text_opens_like_a_sentence_when_a_member_does(seed_brief):
     readable = [c for c in consensus if any(_OPENS_SENTENCE.match(s.text) for s in c.support)]
     assert readable  # the demo story has such claims
     assert all(_OPENS_SENTENCE.match(c.text) for c in readable)
+
+
+def test_no_consensus_claim_restates_an_earlier_one(seed_brief):
+    from storylens.analyze.align import _restates
+
+    consensus = [c for c in seed_brief.claims if c.kind == "consensus"]
+    assert not [(a.id, b.id) for k, b in enumerate(consensus) for a in consensus[:k] if _restates(b.support, a.support)]

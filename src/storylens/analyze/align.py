@@ -254,6 +254,16 @@ def _leftovers(prep: Prepared, covered: dict[int, list[tuple[int, int]]]) -> lis
     return out
 
 
+def _restates(support: list[Span], earlier: list[Span]) -> bool:
+    """Whether every span of a new claim overlaps the earlier claim's span in the same article: the
+    units of a story include whole sentences and their clauses, so one passage can make two claims
+    ("X has lasted centuries and is an asset, Kim wrote." and "X has lasted centuries and is an
+    asset") that a reader sees as one fact told twice."""
+    by_article = {s.article: s for s in earlier}
+    return all((e := by_article.get(s.article)) is not None and s.start < e.end and e.start < s.end
+               for s in support)
+
+
 def build_claims(prep: Prepared, sim: object = None) -> list[Claim]:
     """Consensus claims (two or more articles) then single-source claims, in reading order.
 
@@ -271,8 +281,10 @@ def build_claims(prep: Prepared, sim: object = None) -> list[Claim]:
             covered.setdefault(prep.units[u].sentence, []).append(_bounds(prep, u))
             singles.extend((prep.units[u].sentence, d) for d in detail_spans(prep, prep.units[u].sentence, _bounds(prep, u), texts))
         n = len({prep.sentences[prep.units[u].sentence].article for u in group})
-        claims.append(Claim(f"c{len(claims) + 1}", prep.units[rep].text, "consensus", n,
-                            [_span(prep, u) for u in ordered], round(score, 4)))
+        support = [_span(prep, u) for u in ordered]
+        if any(_restates(support, c.support) for c in claims):
+            continue  # the same passages as a claim already made (a sentence and its own clause)
+        claims.append(Claim(f"c{len(claims) + 1}", prep.units[rep].text, "consensus", n, support, round(score, 4)))
     singles.extend(_leftovers(prep, covered))
     seen: set[tuple[str, int, int]] = set()
     for _, span in sorted(singles, key=lambda x: (x[0], x[1].start)):
