@@ -9,6 +9,7 @@ import io
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -351,3 +352,12 @@ def test_summary_sentence_cut_short_gets_its_full_stop_in_views_only(brief: Brie
     assert f"{cut}. [" in render_markdown(brief)
     assert f"{cut}. <" in render_html(brief) or f"{cut}.\n" in render_html(brief)
     assert json.loads(render(brief, "json"))["summary"][0]["text"] == cut  # the data keeps the exact slice
+
+
+def test_claim_cut_from_inside_a_sentence_is_marked_as_an_excerpt(brief: Brief) -> None:
+    clause = "and reopened the ferry route to the islands"
+    brief.claims[0] = replace(brief.claims[0], text=clause)
+    assert f"…{clause}" in _flat(render_text(brief, width=400))
+    assert f"…{clause}" in render_markdown(brief)
+    assert f"…{clause}" in render_html(brief)
+    assert json.loads(render(brief, "json"))["claims"][0]["text"] == clause  # the data keeps the span's text

@@ -66,6 +66,12 @@ def as_sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?…:;\"'”’)]" else text + "."
 
 
+def as_excerpt(text: str) -> str:
+    """A claim's text as a reader sees it: one cut from inside a sentence ("and condemned the
+    strike") is marked as an excerpt with a leading ellipsis."""
+    return "…" + text if text[:1].islower() else text
+
+
 def gist(explanation: str) -> str:
     """An explanation without its list of shared words, to tell whether two say the same."""
     return explanation.split(" (shared:", 1)[0]

@@ -25,6 +25,7 @@ from storylens import __version__
 from storylens.model import Article, Brief, Span
 from storylens.render._common import (
     TOP_ENTITIES,
+    as_excerpt,
     as_sentence,
     clip,
     consensus_claims,
@@ -105,6 +106,7 @@ class View:
         self.contradiction_groups = contradiction_groups(brief)
         self.gist = gist
         self.as_sentence = as_sentence
+        self.as_excerpt = as_excerpt
         self.singles = single_by_article(brief)
         self.quotes = quotes_by_speaker(brief)
         ranked = top_entities(brief, None)

@@ -12,6 +12,7 @@ import re
 from storylens.model import Brief, Span
 from storylens.render._common import (
     article_ids,
+    as_excerpt,
     as_sentence,
     consensus_claims,
     contradiction_groups,
@@ -76,7 +77,7 @@ def _consensus(ctx: _Ctx) -> list[str]:
     out = []
     for claim in consensus_claims(ctx.brief):
         carried = ", ".join(ctx.who(i) for i in article_ids(claim.support))
-        out.append(f"- **✔ {claim.outlets} outlets**: {md_escape(claim.text)} (carried by {carried})")
+        out.append(f"- **✔ {claim.outlets} outlets**: {md_escape(as_excerpt(claim.text))} (carried by {carried})")
     return _or_none(out)
 
 
@@ -99,7 +100,7 @@ def _contradictions(ctx: _Ctx) -> list[str]:
 def _single(ctx: _Ctx) -> list[str]:
     out = []
     for article_id, claims in single_by_article(ctx.brief):
-        out += [f"### {ctx.who(article_id)}", "", *(f"- {md_escape(c.text)}" for c in claims), ""]
+        out += [f"### {ctx.who(article_id)}", "", *(f"- {md_escape(as_excerpt(c.text))}" for c in claims), ""]
     return _or_none(out[:-1])
 
 

@@ -20,6 +20,7 @@ from rich.text import Text
 from storylens.model import Brief, Claim, Span
 from storylens.render._common import (
     article_ids,
+    as_excerpt,
     as_sentence,
     clip,
     consensus_claims,
@@ -100,7 +101,7 @@ def _consensus(ctx: _Ctx) -> list[RenderableType]:
     grid = _grid()
     for claim in claims:
         carried = ", ".join(ctx.who(i) for i in article_ids(claim.support))
-        body = Text.assemble(claim.text, "\n", (f"carried by {carried}", "dim"))
+        body = Text.assemble(as_excerpt(claim.text), "\n", (f"carried by {carried}", "dim"))
         grid.add_row(Text(f"✔ {claim.outlets} outlets", style="bold green"), body)
     return [_heading("Consensus"), grid if claims else NONE_FOUND]
 
@@ -128,7 +129,7 @@ def _contradictions(ctx: _Ctx) -> list[RenderableType]:
 def _single_group(ctx: _Ctx, article_id: str, claims: list[Claim]) -> list[RenderableType]:
     lines: list[RenderableType] = [Text(ctx.who(article_id), style="bold cyan")]
     for claim in claims[:SINGLE_PER_ARTICLE]:
-        lines.append(_hanging(Text("•", style="yellow"), Text(claim.text)))
+        lines.append(_hanging(Text("•", style="yellow"), Text(as_excerpt(claim.text))))
     if len(claims) > SINGLE_PER_ARTICLE:
         lines.append(Text(f"  +{len(claims) - SINGLE_PER_ARTICLE} more", style="dim"))
     return lines
