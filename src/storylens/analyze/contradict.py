@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
@@ -655,8 +656,6 @@ def _one_side_first(prep: Prepared, hits: list[tuple[float, int, int, tuple[str,
     """Put as side A the sentence a contradiction shares with others of its type (one denial
     against several outlets' reports), so that a reader's view can group them under it; the
     explanation is re-read in that order. Order and pairs are unchanged."""
-    from collections import Counter
-
     seen = Counter((kind, k) for _, i, j, (kind, _why) in hits for k in (i, j))
     out = []
     for s, i, j, (kind, why) in hits:

@@ -104,9 +104,6 @@ class View:
         self.outlets = {a.id: a.outlet or "" for a in brief.articles}
         self.consensus = consensus_claims(brief)
         self.contradiction_groups = contradiction_groups(brief)
-        self.gist = gist
-        self.as_sentence = as_sentence
-        self.as_excerpt = as_excerpt
         self.singles = single_by_article(brief)
         self.quotes = quotes_by_speaker(brief)
         ranked = top_entities(brief, None)
@@ -177,8 +174,11 @@ def template_env(*loaders: jinja2.BaseLoader) -> jinja2.Environment:
     """A Jinja2 environment that autoescapes everything and can import ``_brief.html.j2``; ``loaders``
     come first (the web app's own templates)."""
     loader = jinja2.ChoiceLoader([*loaders, jinja2.PackageLoader("storylens", "render/templates")])
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    # how a reader sees a brief's texts (render/_common.py), shared by the report and the web app
+    env.filters.update(sentence=as_sentence, excerpt=as_excerpt, gist=gist)
+    return env
 
 
 @cache
