@@ -10,7 +10,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean setup bench
+.PHONY: demo test lint clean setup bench train
 
 setup: $(STAMP)
 
@@ -40,3 +40,11 @@ bench: $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) russia-day.html
+
+# Retrain the sentence-pair model and install it into src/storylens/data (training/train_pairs.py;
+# about 35 minutes on 2 cores). Its own venv: torch is never needed by demo or test.
+TRAIN_VENV ?= .venv-train
+train:
+	$(or $(shell command -v python3.11),$(PYTHON)) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/python -m pip install --quiet -e '.[train]'
+	$(TRAIN_VENV)/bin/python training/train_pairs.py --data ../shared/data --install

@@ -30,8 +30,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "training"), str(ROOT / "benchmarks")]
-import pairdata  # noqa: E402
-from _util import md_table, progress, write_json, write_results  # noqa: E402
+import pairdata
+from _util import md_table, progress, write_json, write_results
 
 
 def prf(pred: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
@@ -42,9 +42,9 @@ def prf(pred: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
 
 
 def pair_sets(data: Path, out: dict) -> list[list]:
-    import storylens
     from scipy.stats import spearmanr
 
+    import storylens
     from storylens.embed import get_embedder
     from storylens.pairs import get_pair_scorer
 
@@ -92,11 +92,11 @@ def _sentence_of(starts: list[int], pos: int) -> int:
     return bisect.bisect_right(starts, pos) - 1
 
 
-def mrpc_stories(data: Path, k: int, seed: int, out: dict) -> list[list]:
+def mrpc_stories(data: Path, k: int, seed: int, out: dict, part: str = "test") -> list[list]:
     import storylens
     from storylens.model import Article
 
-    mr = pairdata.split(pairdata.mrpc(data), "test")
+    mr = pairdata.split(pairdata.mrpc(data), part)
     rng = random.Random(seed)
     linked = true = hit = 0
     per_story = []
@@ -135,7 +135,7 @@ def mrpc_stories(data: Path, k: int, seed: int, out: dict) -> list[list]:
     f = 2 * p * r / (p + r) if p + r else 0.0
     out["mrpc_stories"] = {"stories": len(per_story), "k": k, "linked": linked, "true": true, "hit": hit,
                            "precision": p, "recall": r, "f1": f, "per_story": per_story}
-    return [[f"MRPC stories (k={k}): link P / R / F1", f"{p:.3f} / {r:.3f} / {f:.3f}",
+    return [[f"MRPC {part} stories (k={k}): link P / R / F1", f"{p:.3f} / {r:.3f} / {f:.3f}",
              f"link every pair: P {true / (len(per_story) * k):.3f}, F1 {2 * true / (len(per_story) * k + true):.3f}", len(per_story)]]
 
 
@@ -146,6 +146,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "pairs")
     ap.add_argument("--skip-stories", action="store_true")
+    ap.add_argument("--part", default="test", help="MRPC part for the stories: test, or valid when choosing settings")
     ap.add_argument("--only-stories", action="store_true", help="the analysis only (e.g. on older code)")
     args = ap.parse_args()
     out: dict = {}
@@ -156,7 +157,7 @@ def main() -> int:
         rows = pair_sets(args.data, out)
     if not args.skip_stories:
         progress("MRPC stories ...")
-        rows += mrpc_stories(args.data, args.k, args.seed, out)
+        rows += mrpc_stories(args.data, args.k, args.seed, out, args.part)
     write_json(args.out / "pairs.json", out)
     write_results(args.out, "# Pair model, held-out parts\n\n" + md_table(["measure", "storylens", "baseline", "items"], rows)
                   + f"\n\n{time.perf_counter() - t0:.0f} s\n")

@@ -145,7 +145,7 @@ def _new_number(text: str, rng: random.Random) -> str:
         digits = len(plain.split(".")[1])
         out = f"{new:.{digits}f}"
     else:
-        out = str(int(round(new)))
+        out = str(round(new))
     if out == plain:
         out = str(int(value) + 7)
     return f"{int(out):,}" if "," in text and "." not in out else out

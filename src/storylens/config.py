@@ -22,6 +22,11 @@ class Settings:
 
     summary_words: int = 120  # the default brief length (about 120 words)
     embedder: str = "minilm"  # "minilm", "multilingual" (clustering only) or a sentence-transformers folder with model.onnx
+    # the sentence-pair model: "" for the shipped one, else an ONNX file or NLI model folder (pairs.py)
+    pair_model: str = ""
+    # how claims are aligned: "clauses" (embedding alignment of clause units) or "pairs" (the pair
+    # model decides; experimental, see benchmarks/RESULTS.md section 8)
+    alignment: str = "clauses"
     timeout: float = 20.0  # seconds per URL fetch
     db: str = "storylens.db"
 

@@ -90,6 +90,9 @@ class Claim:
     outlets: int
     support: list[Span]
     score: float = 0.0
+    # indices of the supporting sentences in the analysis (Prepared.sentences), support order;
+    # internal to one analysis, so not in the JSON
+    sentences: list[int] = field(default_factory=list, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "kind": self.kind, "outlets": self.outlets,
@@ -229,9 +232,11 @@ class Relation:
     kind: str
     score: float
     explanation: str
+    # the pair model's heads (pairs.PairScores.to_dict): same_fact, entails {a_b, b_a}, contradiction
+    model: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "score": round(self.score, 4), "explanation": self.explanation}
+        return {"kind": self.kind, "score": round(self.score, 4), "explanation": self.explanation, **self.model}
 
 
 @dataclass

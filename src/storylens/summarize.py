@@ -239,11 +239,10 @@ def _reading_order(prep: Prepared, picked: list[int]) -> list[int]:
 
 def _claims_by_sentence(prep: Prepared, claims: list[Claim]) -> dict[int, list[Claim]]:
     """Sentence index -> the claims that sentence supports (a sentence may carry several facts),
-    most outlets first."""
-    index = {(s.article, s.start): i for i, s in enumerate(prep.sentences)}
+    most outlets first (a claim names its sentences: Claim.sentences)."""
     out: dict[int, list[Claim]] = {}
     for c in claims:
-        for i in {index.get((span.article, span.start)) for span in c.support} - {None}:
+        for i in set(c.sentences):
             out.setdefault(i, []).append(c)
     return {i: sorted(cs, key=lambda c: -c.outlets) for i, cs in out.items()}
 

@@ -6,9 +6,12 @@ import hashlib
 
 from ..embed import Embedder, get_embedder
 from ..model import Article, Brief, Story
+from ..pairs import PairScorer, get_pair_scorer
 from .align import build_claims
+from .claims import build_claims as build_pair_claims
 from .contradict import find_contradictions
 from .entities import find_entities
+from .judge import judge
 from .prepare import Prepared, prepare
 from .quotes import find_quotes
 from .reuse import find_reuse, find_verbatim
@@ -30,18 +33,28 @@ def story_title(prep: Prepared) -> str:
 
 
 def analyze_articles(articles: list[Article], *, embedder: Embedder | None = None, summary_words: int = 120,
-                     story: str | None = None) -> Brief:
+                     story: str | None = None, pair_scorer: PairScorer | None = None,
+                     method: str = "clauses") -> Brief:
     """Analyse articles as one story and return its Brief.
 
     What needs only the parses (entities, quotes, verbatim copies) runs while the model pass does.
+    ``method`` "clauses" (the default) aligns clause units by embedding similarity (align.py);
+    "pairs" lets the sentence-pair model decide claims and gate contradictions (claims.py,
+    judge.py), which is not yet the default: it loses seed-story facts (benchmarks/RESULTS.md).
     """
     prep = prepare(articles, embedder or get_embedder(), wait=False)
     entities, names = find_entities(prep)
     quotes = find_quotes(prep, names)
     copied = find_verbatim(prep.articles)
     sim = prep.ready().similarity()
-    claims = build_claims(prep, sim)
-    contradictions = find_contradictions(prep, sim)
+    if method == "pairs":  # the pair model decides claims and contradictions (issue 14, in progress)
+        scorer = pair_scorer or get_pair_scorer()
+        judged = judge(prep, sim, scorer)
+        claims = build_pair_claims(prep, judged)
+        contradictions = find_contradictions(prep, sim, judged, scorer)
+    else:
+        claims = build_claims(prep, sim)
+        contradictions = find_contradictions(prep, sim)
     from ..summarize import summarize
 
     summary = summarize(prep, claims, summary_words)

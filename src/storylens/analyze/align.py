@@ -284,11 +284,12 @@ def build_claims(prep: Prepared, sim: object = None) -> list[Claim]:
         support = [_span(prep, u) for u in ordered]
         if any(_restates(support, c.support) for c in claims):
             continue  # the same passages as a claim already made (a sentence and its own clause)
-        claims.append(Claim(f"c{len(claims) + 1}", prep.units[rep].text, "consensus", n, support, round(score, 4)))
+        claims.append(Claim(f"c{len(claims) + 1}", prep.units[rep].text, "consensus", n, support, round(score, 4),
+                            [prep.units[u].sentence for u in ordered]))
     singles.extend(_leftovers(prep, covered))
     seen: set[tuple[str, int, int]] = set()
-    for _, span in sorted(singles, key=lambda x: (x[0], x[1].start)):
+    for i, span in sorted(singles, key=lambda x: (x[0], x[1].start)):
         if (span.article, span.start, span.end) not in seen:
             seen.add((span.article, span.start, span.end))
-            claims.append(Claim(f"c{len(claims) + 1}", span.text, "single", 1, [span], 0.0))
+            claims.append(Claim(f"c{len(claims) + 1}", span.text, "single", 1, [span], 0.0, [i]))
     return claims

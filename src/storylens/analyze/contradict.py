@@ -1,7 +1,8 @@
 """Contradictions: aligned sentence pairs checked by typed tests a reader can verify.
 
-No offline NLI model exists, so a contradiction is a pair of sentences from different outlets that
-talk about the same thing (embedding alignment) and differ in a checkable way:
+A contradiction is a pair of sentences from different outlets that talk about the same thing
+(embedding alignment), differ in a checkable way, and that the pair model (storylens.pairs) reads as
+incompatible; the check is the explanation a reader can verify:
 
 - negation: one side denies what the other asserts (a negation cue governs words the other uses);
 - number: the same counted thing with different values;
@@ -21,6 +22,8 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from ..model import Contradiction
+from ..pairs import PairScorer
+from .judge import Judged, more
 from .prepare import Prepared, Similarity
 
 NEGATION_WORDS = {"no", "not", "never", "none", "nothing", "neither", "nor", "without", "n't", "nobody"}
@@ -624,17 +627,25 @@ def check_pair(a: Any, b: Any, sim: float) -> tuple[str, str] | None:
     return None
 
 
-def find_contradictions(prep: Prepared, sim: Similarity) -> list[Contradiction]:
+def find_contradictions(prep: Prepared, sim: Similarity, judged: Judged | None = None,
+                        scorer: PairScorer | None = None) -> list[Contradiction]:
     """Contradicting sentence pairs across the story's articles, strongest first.
 
-    Each sentence gets at most one contradiction per other article, so one denial pairs with its
-    closest counterpart in each outlet rather than with every sentence on the topic.
+    A typed check proposes (and explains) each contradiction; with a pair model, the pair stands
+    only when the model's contradiction head agrees (judge.Params.contradiction), so a check that
+    misreads two different facts as one is overruled. Each sentence gets at most one contradiction
+    per other article, so one denial pairs with its closest counterpart in each outlet rather than
+    with every sentence on the topic.
     """
     hits = []
     for i, j, score in sim.pairs(TOPIC_MIN):  # candidate pairs only, never all pairs
         hit = check_pair(prep.spacy_span(i), prep.spacy_span(j), score)
         if hit:
             hits.append((score, i, j, hit))
+    if judged is not None and scorer is not None:
+        more(judged, prep, scorer, [(i, j) for _, i, j, _ in hits])
+        hits = [h for h in hits if (s := judged.get(h[1], h[2])) is not None
+                and s.contradiction >= judged.params.contradiction]
     hits.sort(key=lambda h: -h[0])
     kept: list[tuple[float, int, int, tuple[str, str]]] = []
     taken: set[tuple[int, str]] = set()

@@ -18,7 +18,9 @@ import numpy as np
 from ..embed import Embedder
 from ..model import Relation
 from ..nlp import load_spacy
+from ..pairs import PairScorer, PairScores, get_pair_scorer, rows
 from .contradict import check_attribution, check_date, check_entity, check_negation, check_number
+from .judge import PARAMS, Params
 
 # Order in which checks are reported when several fire: the most specific reading first.
 # A lone pair gets the looser negation and attribution rules (contradict.check_negation, check_attribution).
@@ -101,7 +103,8 @@ def evidence(a: str, b: str, embedder: Embedder) -> Evidence:
 
 
 def decide(ev: Evidence, bands: Bands = BANDS) -> Relation:
-    """The Relation a pair's evidence gives under the bands."""
+    """The Relation a pair's evidence gives under the cosine bands (no pair model: the calibration
+    baseline of bench_relations.py)."""
     score = ev.score
     for kind, why in ev.fired:
         if score >= bands.gates[kind]:
@@ -116,9 +119,39 @@ def decide(ev: Evidence, bands: Bands = BANDS) -> Relation:
     return Relation("unrelated", score, f"different topics (cosine {score:.2f})")
 
 
-def relate(a: str, b: str, embedder: Embedder) -> Relation:
-    """Compare two sentences; a contradiction always names the check that found it."""
-    return decide(evidence(a, b, embedder))
+def judge_pair(ev: Evidence, heads: PairScores, params: Params = PARAMS) -> Relation:
+    """The Relation from the pair model's heads and the typed checks, by the story's own rules
+    (judge.Params): a contradiction needs a typed check and the model's contradiction head; agree
+    needs the same fact, or entailment both ways; related is the topical band of the cosine."""
+    extra = heads.to_dict()
+    if heads.contradiction >= params.contradiction:
+        for kind, why in ev.fired:
+            return Relation("contradict", heads.contradiction,
+                            f"{kind}: {why} (pair model: contradiction {heads.contradiction:.2f})", extra)
+    if heads.same_fact >= params.same_fact:
+        return Relation("agree", heads.same_fact, f"same fact (pair model {heads.same_fact:.2f})", extra)
+    if min(heads.entails_ab, heads.entails_ba) >= params.entails:
+        return Relation("agree", min(heads.entails_ab, heads.entails_ba),
+                        f"each entails the other (pair model {heads.entails_ab:.2f} / {heads.entails_ba:.2f})", extra)
+    if ev.score >= BANDS.related:
+        what = "B follows from A" if heads.entails_ab >= params.entails else (
+            "A follows from B" if heads.entails_ba >= params.entails else "different facts")
+        return Relation("related", heads.same_fact, f"same topic, {what} (cosine {ev.score:.2f}, same fact "
+                                                    f"{heads.same_fact:.2f})", extra)
+    return Relation("unrelated", heads.same_fact, f"different topics (cosine {ev.score:.2f})", extra)
+
+
+def relate(a: str, b: str, embedder: Embedder, scorer: PairScorer | None = None) -> Relation:
+    """Compare two sentences with the pair model the story analysis uses; a contradiction always
+    names the check that found it."""
+    ev = evidence(a, b, embedder)
+    heads = rows((scorer or get_pair_scorer()).score([(a, b)]))[0]
+    old = decide(ev)
+    if old.kind == "contradict":
+        # the typed checks under the cosine gates: the contradiction head alone lost ClaimDiff's
+        # weakening pairs (F1 0.265 -> 0, benchmarks/RESULTS.md section 8)
+        return Relation(old.kind, old.score, old.explanation, heads.to_dict())
+    return judge_pair(Evidence(ev.score, ()), heads)
 
 
 # ---- calibration (used by benchmarks/bench_relations.py; not needed at run time) ----

@@ -1,0 +1,73 @@
+"""Briefs of development stories for reading by hand: every consensus claim with all its members,
+and every contradiction, as plain text.
+
+Sampling (no story here was used to tune anything): Multi-News validation clusters whose split
+bucket is a test bucket (training/pairdata.py; the pair model's silver pairs come from the
+training buckets only) and NeuS/AllSides validation stories (never trained on), each list shuffled
+by --seed, the first --n of each taken. Multi-News documents are raw scraped text, fed as they are.
+
+usage: python benchmarks/sample_briefs.py [--data ../shared/data] [--n 10] [--seed 2026] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "training")]
+import pairdata
+
+
+def stories(data: Path, n: int, seed: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    rng = random.Random(seed)
+    mn = [json.loads(x) for x in (data / "multi-news-val" / "validation.jsonl").read_text(encoding="utf-8").splitlines()]
+    mn = [c for c in mn if pairdata.part("multinews:" + c["id"]) == "test" and len(c["documents"]) >= 2]
+    ns = [json.loads(x) for x in (data / "neus-allsides-val" / "val.jsonl").read_text(encoding="utf-8").splitlines()]
+    rng.shuffle(mn)
+    rng.shuffle(ns)
+    out = [(f"multinews:{c['id']}", [("", d) for d in c["documents"]]) for c in mn[:n]]
+    out += [(f"neus:{s['id']}", [(a.get("title", ""), a["text"]) for a in s["articles"]]) for s in ns[:n]]
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--n", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "sample-briefs.txt")
+    args = ap.parse_args()
+    import storylens
+    from storylens.model import Article
+
+    lines = []
+    totals = {"stories": 0, "consensus": 0, "contradictions": 0}
+    for sid, docs in stories(args.data, args.n, args.seed):
+        arts = [Article(f"{k}", text, title=title) for k, (title, text) in enumerate(docs) if text.strip()]
+        brief = storylens.analyze(articles=arts)
+        consensus = [c for c in brief.claims if c.kind == "consensus"]
+        totals["stories"] += 1
+        totals["consensus"] += len(consensus)
+        totals["contradictions"] += len(brief.contradictions)
+        lines.append(f"=== {sid}: {len(arts)} articles, {len(consensus)} consensus, {len(brief.contradictions)} contradictions")
+        for c in consensus:
+            lines.append(f"[{c.id}] ({c.outlets} outlets, score {c.score:.2f})")
+            lines.extend(f"    {s.article}: {s.text}" for s in c.support)
+        for x in brief.contradictions:
+            lines.append(f"[{x.id}] {x.type}: {x.explanation}")
+            lines.append(f"    A {x.a.article}: {x.a.text}")
+            lines.append(f"    B {x.b.article}: {x.b.text}")
+        lines.append("")
+    lines.append(json.dumps(totals))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(json.dumps(totals))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
