@@ -11,7 +11,7 @@ import pytest
 
 import storylens
 from storylens.errors import ConfigError
-from storylens.pairs import HEADS, digest, get_pair_scorer, local, rows, verified
+from storylens.pairs import HEADS, digest, get_pair_scorer, local, verified
 
 DATA = Path(storylens.__file__).parent / "data"
 
