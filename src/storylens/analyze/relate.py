@@ -1,5 +1,9 @@
 """relate(a, b): how one sentence stands to another: agree, contradict, related or unrelated.
 
+A contradiction comes from the typed checks under cosine bands (``evidence`` and ``decide``);
+otherwise the sentence-pair model (storylens.pairs) decides agree / related / unrelated
+(``judge_pair``), and its four heads go into the Relation either way.
+
 Two steps, so the bands can be refitted and cross-validated without parsing again:
 ``evidence`` embeds and parses the pair and runs every typed check of contradict.py; ``decide``
 turns that into a Relation under a set of cosine ``Bands``. A contradiction always names the check
