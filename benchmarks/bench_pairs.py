@@ -65,20 +65,21 @@ def pair_sets(data: Path, out: dict) -> list[list]:
     out["rte"] = {"pairs": len(rte), "accuracy": acc, "majority": majority}
     rows.append(["RTE test: accuracy of entails_ab >= 0.5", f"{acc:.3f}", f"majority {majority:.3f}", len(rte)])
 
+    def versus(pairs: list, target: str, column: int, kind: str) -> tuple:
+        """P/R/F1 of one head at 0.5, of relate saying ``kind``, and of calling every pair positive."""
+        y = np.array([p.targets[target] > 0.5 for p in pairs])
+        head = prf(scorer.score([(p.a, p.b) for p in pairs])[:, column] >= 0.5, y)
+        rel = prf(np.array([storylens.relate(p.a, p.b).kind == kind for p in pairs]), y)
+        return head, rel, prf(np.ones(len(pairs), bool), y)
+
     cd = pairdata.split(pairdata.claimdiff(data), "test")
-    y = np.array([p.targets["contradiction"] > 0.5 for p in cd])
-    model = prf(scorer.score([(p.a, p.b) for p in cd])[:, 3] >= 0.5, y)
-    rel = prf(np.array([storylens.relate(p.a, p.b).kind == "contradict" for p in cd]), y)
-    floor = prf(np.ones(len(cd), bool), y)
+    model, rel, floor = versus(cd, "contradiction", 3, "contradict")
     out["claimdiff"] = {"pairs": len(cd), "contradiction_head": model, "relate": rel, "all_positive": floor}
     rows.append(["ClaimDiff test: weakens F1 (contradiction >= 0.5)", f"{model[2]:.3f}", f"all-positive {floor[2]:.3f}", len(cd)])
     rows.append(["ClaimDiff test: weakens F1 (relate says contradict)", f"{rel[2]:.3f}", f"all-positive {floor[2]:.3f}", len(cd)])
 
     mr = pairdata.split(pairdata.mrpc(data), "test")
-    y = np.array([p.targets["same_fact"] > 0.5 for p in mr])
-    model = prf(scorer.score([(p.a, p.b) for p in mr])[:, 0] >= 0.5, y)
-    rel = prf(np.array([storylens.relate(p.a, p.b).kind == "agree" for p in mr]), y)
-    floor = prf(np.ones(len(mr), bool), y)
+    model, rel, floor = versus(mr, "same_fact", 0, "agree")
     out["mrpc"] = {"pairs": len(mr), "same_fact": model, "relate_agree": rel, "all_positive": floor}
     for name, v in (("same_fact >= 0.5", model), ('relate says "agree"', rel)):
         rows.append([f"MRPC test: P / R / F1 of {name}", f"{v[0]:.3f} / {v[1]:.3f} / {v[2]:.3f}",

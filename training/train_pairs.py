@@ -139,11 +139,11 @@ def train(args: argparse.Namespace) -> tuple[PairModel, object, dict[str, list[P
             step += 1
             if step % 50 == 0:
                 print(f"epoch {epoch + 1} step {step}/{steps} loss {loss.item():.4f} {time.time() - t0:.0f}s", flush=True)
-        print(f"epoch {epoch + 1}: {json.dumps(evaluate(lambda ps: predict(model, tok, ps), sets, 'valid'))}", flush=True)
+        print(f"epoch {epoch + 1}: {json.dumps(evaluate(lambda ps: predict(model, tok, ps), sets, 'valid', args.data))}", flush=True)
     return model, tok, sets
 
 
-def evaluate(score, sets: dict[str, list[Pair]], part: str) -> dict[str, float]:
+def evaluate(score, sets: dict[str, list[Pair]], part: str, data: Path) -> dict[str, float]:
     """Validation figures on one part: MRPC accuracy and F1 at 0.5 and the best F1 with precision
     >= 0.85, RTE accuracy of entails_ab >= 0.5, ClaimDiff best weakens F1, silver-contradiction
     AUC, and STS-B dev (news) Spearman of same_fact."""
@@ -172,17 +172,10 @@ def evaluate(score, sets: dict[str, list[Pair]], part: str) -> dict[str, float]:
     sc = [x for x in sc if "contradiction" in x.targets]
     p = score([(x.a, x.b) for x in sc])[:, 3]
     out["silver_contra_auc"] = float(roc_auc_score([x.targets["contradiction"] for x in sc], p))
-    dev = [x for x in pairdata.stsb(sets_data(sets), "dev") if x.meta["genre"] == "main-news"]
+    dev = [x for x in pairdata.stsb(data, "dev") if x.meta["genre"] == "main-news"]
     p = score([(x.a, x.b) for x in dev])[:, 0]
     out["stsb_news_dev_spearman"] = float(spearmanr(p, [x.targets["same_fact"] for x in dev])[0])
     return {k: round(v, 4) for k, v in out.items()}
-
-
-_DATA: list[Path] = []
-
-
-def sets_data(_sets: object) -> Path:
-    return _DATA[0]
 
 
 def export(model: PairModel, tok, out: Path) -> tuple[Path, Path]:
@@ -231,13 +224,12 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="train on this many pairs only (a smoke run)")
     ap.add_argument("--install", action="store_true", help="copy the int8 model into src/storylens/data")
     args = ap.parse_args()
-    _DATA.append(args.data)
     args.out.mkdir(parents=True, exist_ok=True)
     model, tok, sets = train(args)
     torch.save(model.state_dict(), args.out / "state.pt")
     _fp32, int8 = export(model, tok, args.out)
-    metrics = {"fp32_valid": evaluate(lambda ps: predict(model, tok, ps), sets, "valid"),
-               "int8_valid": evaluate(onnx_scorer(int8, tok), sets, "valid"),
+    metrics = {"fp32_valid": evaluate(lambda ps: predict(model, tok, ps), sets, "valid", args.data),
+               "int8_valid": evaluate(onnx_scorer(int8, tok), sets, "valid", args.data),
                "args": {k: str(v) for k, v in vars(args).items() if k not in ("data", "out")},
                "train_pairs": {name: len(pairdata.split(v, "train")) for name, v in sets.items()}}
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2))

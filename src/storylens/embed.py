@@ -46,6 +46,24 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+def one_thread_session(model_path: Path) -> Any:
+    """An onnxruntime CPU session on one thread (callers run batches side by side, see WORKERS)."""
+    try:
+        import onnxruntime as ort
+    except ImportError as exc:  # pragma: no cover - environment dependent
+        raise NotInstalled("the ONNX models", "onnxruntime") from exc
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1  # parallel across batches instead (see WORKERS)
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # Basic graph rewrites only (constant folding still turns the int8 weights into fp32 once):
+    # the extended fusions ran 5% slower here (one-thread model pass over the 10-article speed
+    # story's 243 sentences: 2.63-2.78 CPU s against 2.80-2.86, three interleaved rounds each),
+    # with token states within 3e-5 of theirs.
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    opts.log_severity_level = 3
+    return ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
+
+
 class OnnxEmbedder:
     """Mean-pooled, normalised sentence embeddings from a BERT-style ONNX model."""
 
@@ -53,20 +71,10 @@ class OnnxEmbedder:
 
     def __init__(self, model_path: Path, tokenizer_path: Path, name: str) -> None:
         try:
-            import onnxruntime as ort
             from tokenizers import Tokenizer
         except ImportError as exc:  # pragma: no cover - environment dependent
             raise NotInstalled("the ONNX embedder", "onnxruntime tokenizers") from exc
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1  # parallel across batches instead (see WORKERS)
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # Basic graph rewrites only (constant folding still turns the int8 weights into fp32 once):
-        # the extended fusions ran 5% slower here (one-thread model pass over the 10-article speed
-        # story's 243 sentences: 2.63-2.78 CPU s against 2.80-2.86, three interleaved rounds each),
-        # with token states within 3e-5 of theirs.
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-        opts.log_severity_level = 3
-        self.session = ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
+        self.session = one_thread_session(model_path)
         self.workers = max(1, min(WORKERS, os.cpu_count() or 1))
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="storylens-embed") if self.workers > 1 else None
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
@@ -142,13 +150,13 @@ class OnnxEmbedder:
         return whole, parts
 
 
-def _chunks(order: list[int], workers: int) -> list[list[int]]:
-    """Length-sorted indices cut into batches of at most BATCH and of near-equal size, as many as
+def _chunks(order: list[int], workers: int, batch: int = BATCH) -> list[list[int]]:
+    """Length-sorted indices cut into batches of at most ``batch`` and of near-equal size, as many as
     a multiple of ``workers`` needs, so that the threads get even shares (72 sentences on 2 threads
     with batches of 32: 4 x 18, not 32 + 32 + 8)."""
     if not order:
         return []
-    count = workers * math.ceil(len(order) / (workers * BATCH))
+    count = workers * math.ceil(len(order) / (workers * batch))
     size = math.ceil(len(order) / count)
     return [order[k : k + size] for k in range(0, len(order), size)]
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import math
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +30,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .embed import WORKERS, _chunks, one_thread_session  # batches side by side on one-thread sessions
 from .errors import ConfigError, NotInstalled
 
 HEADS = ("same_fact", "entails_ab", "entails_ba", "contradiction")
@@ -39,8 +39,6 @@ MAX_TOKENS = 128
 # Pairs per model call: length-sorted batches of 16 wasted the least on padding with one-thread
 # sessions for the sentence embedder (embed.BATCH measured 8-64 there); pairs are twice as long.
 BATCH = 16
-# Batches run side by side on this many one-thread sessions (the embedder's measured layout).
-WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -73,16 +71,9 @@ def rows(scores: np.ndarray) -> list[PairScores]:
 
 def _session(path: Path) -> Any:
     try:
-        import onnxruntime as ort
-    except ImportError as exc:  # pragma: no cover - environment dependent
-        raise NotInstalled("the pair model", "onnxruntime") from exc
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 1  # parallel across batches instead (see WORKERS)
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-    opts.log_severity_level = 3
-    try:
-        return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        return one_thread_session(path)
+    except NotInstalled:
+        raise
     except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own untyped errors on a bad file
         raise ConfigError(f"not a loadable ONNX model ({exc.__class__.__name__})", source=str(path)) from None
 
@@ -126,9 +117,7 @@ class OnnxPairScorer:
             return out
         enc = self.tokenizer.encode_batch([(a or " ", b or " ") for a, b in pairs])
         order = sorted(range(len(pairs)), key=lambda i: len(enc[i].ids))
-        count = self.workers * math.ceil(len(order) / (self.workers * BATCH))
-        size = math.ceil(len(order) / count)
-        chunks = [order[k : k + size] for k in range(0, len(order), size)]
+        chunks = _chunks(order, self.workers, BATCH)
 
         def run(idx: list[int]) -> None:
             out[idx] = self.head(self._logits([enc[i] for i in idx]))

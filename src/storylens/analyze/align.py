@@ -287,9 +287,14 @@ def build_claims(prep: Prepared, sim: object = None) -> list[Claim]:
         claims.append(Claim(f"c{len(claims) + 1}", prep.units[rep].text, "consensus", n, support, round(score, 4),
                             [prep.units[u].sentence for u in ordered]))
     singles.extend(_leftovers(prep, covered))
+    add_singles(claims, singles)
+    return claims
+
+
+def add_singles(claims: list[Claim], singles: list[tuple[int, Span]]) -> None:
+    """Append one single-source claim per distinct (sentence index, span), in reading order."""
     seen: set[tuple[str, int, int]] = set()
     for i, span in sorted(singles, key=lambda x: (x[0], x[1].start)):
         if (span.article, span.start, span.end) not in seen:
             seen.add((span.article, span.start, span.end))
             claims.append(Claim(f"c{len(claims) + 1}", span.text, "single", 1, [span], 0.0, [i]))
-    return claims

@@ -18,6 +18,7 @@ import heapq
 import re
 
 from ..model import Claim, Span
+from .align import add_singles
 from .contradict import _dates, date_conflict
 from .details import detail_spans, story_texts
 from .judge import Judged
@@ -112,9 +113,5 @@ def build_claims(prep: Prepared, judged: Judged) -> list[Claim]:
         if i in in_claim or len(_WORD.findall(s.text)) < MIN_DETAIL_WORDS or _stated_elsewhere(prep, judged, i):
             continue
         singles.append((i, s.span()))
-    seen: set[tuple[str, int, int]] = set()
-    for i, span in sorted(singles, key=lambda x: (x[0], x[1].start)):
-        if (span.article, span.start, span.end) not in seen:
-            seen.add((span.article, span.start, span.end))
-            claims.append(Claim(f"c{len(claims) + 1}", span.text, "single", 1, [span], 0.0, [i]))
+    add_singles(claims, singles)
     return claims

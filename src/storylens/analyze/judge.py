@@ -49,8 +49,7 @@ class Judged:
 
     scores: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
     params: Params = PARAMS
-    _partners: dict[int, list[int]] | None = field(default=None, repr=False)
-    _indexed: int = -1
+    _partners: dict[int, list[int]] | None = field(default=None, repr=False)  # built on first use
 
     def get(self, i: int, j: int) -> PairScores | None:
         """The pair's scores with a = sentence i, b = sentence j (None: never proposed)."""
@@ -70,14 +69,14 @@ class Judged:
         return s is not None and (s.same_fact >= self.params.same_fact or s.entails_ab >= self.params.entails)
 
     def partners(self, i: int) -> list[int]:
-        """Sentences proposed with i, in index order."""
-        if self._partners is None or self._indexed != len(self.scores):
-            index: dict[int, list[int]] = {}
+        """Sentences proposed with i, in index order (pairs are visited in key order, so every
+        list is built ascending)."""
+        if self._partners is None:
+            self._partners = {}
             for a, b in sorted(self.scores):
-                index.setdefault(a, []).append(b)
-                index.setdefault(b, []).append(a)
-            self._partners, self._indexed = index, len(self.scores)
-        return sorted(self._partners.get(i, []))
+                self._partners.setdefault(a, []).append(b)
+                self._partners.setdefault(b, []).append(a)
+        return self._partners.get(i, [])
 
 
 def propose(prep: Prepared, sim: Similarity, params: Params = PARAMS) -> list[tuple[int, int]]:
@@ -92,13 +91,11 @@ def propose(prep: Prepared, sim: Similarity, params: Params = PARAMS) -> list[tu
     return sorted({(min(u, v), max(u, v)) for (u, _), (_, v) in best.items()})
 
 
-def judge(prep: Prepared, sim: Similarity, scorer: PairScorer, params: Params = PARAMS,
-          extra: list[tuple[int, int]] | None = None) -> Judged:
-    """Score the proposed pairs (and ``extra`` ones) with the pair model, in one batch."""
-    pairs = sorted(set(propose(prep, sim, params)) | {(min(i, j), max(i, j)) for i, j in extra or []})
-    texts = [(prep.sentences[i].text, prep.sentences[j].text) for i, j in pairs]
-    out = scorer.score(texts)
-    return Judged({p: out[k] for k, p in enumerate(pairs)}, params)
+def judge(prep: Prepared, sim: Similarity, scorer: PairScorer, params: Params = PARAMS) -> Judged:
+    """Score the proposed pairs with the pair model, in one batch."""
+    judged = Judged(params=params)
+    more(judged, prep, scorer, propose(prep, sim, params))
+    return judged
 
 
 def more(judged: Judged, prep: Prepared, scorer: PairScorer, pairs: list[tuple[int, int]]) -> None:
@@ -108,3 +105,4 @@ def more(judged: Judged, prep: Prepared, scorer: PairScorer, pairs: list[tuple[i
         return
     out = scorer.score([(prep.sentences[i].text, prep.sentences[j].text) for i, j in todo])
     judged.scores.update({p: out[k] for k, p in enumerate(todo)})
+    judged._partners = None  # rebuilt with the new pairs on next use

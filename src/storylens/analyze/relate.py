@@ -123,26 +123,22 @@ def decide(ev: Evidence, bands: Bands = BANDS) -> Relation:
     return Relation("unrelated", score, f"different topics (cosine {score:.2f})")
 
 
-def judge_pair(ev: Evidence, heads: PairScores, params: Params = PARAMS) -> Relation:
-    """The Relation from the pair model's heads and the typed checks, by the story's own rules
-    (judge.Params): a contradiction needs a typed check and the model's contradiction head; agree
-    needs the same fact, or entailment both ways; related is the topical band of the cosine."""
+def judge_pair(cosine: float, heads: PairScores, params: Params = PARAMS) -> Relation:
+    """agree / related / unrelated from the pair model's heads, by the story's own bars
+    (judge.Params): agree needs the same fact, or entailment both ways; related is the topical
+    band of the raw cosine. (Contradictions come from the typed checks, see ``relate``.)"""
     extra = heads.to_dict()
-    if heads.contradiction >= params.contradiction:
-        for kind, why in ev.fired:
-            return Relation("contradict", heads.contradiction,
-                            f"{kind}: {why} (pair model: contradiction {heads.contradiction:.2f})", extra)
     if heads.same_fact >= params.same_fact:
         return Relation("agree", heads.same_fact, f"same fact (pair model {heads.same_fact:.2f})", extra)
     if min(heads.entails_ab, heads.entails_ba) >= params.entails:
         return Relation("agree", min(heads.entails_ab, heads.entails_ba),
                         f"each entails the other (pair model {heads.entails_ab:.2f} / {heads.entails_ba:.2f})", extra)
-    if ev.score >= BANDS.related:
+    if cosine >= BANDS.related:
         what = "B follows from A" if heads.entails_ab >= params.entails else (
             "A follows from B" if heads.entails_ba >= params.entails else "different facts")
-        return Relation("related", heads.same_fact, f"same topic, {what} (cosine {ev.score:.2f}, same fact "
+        return Relation("related", heads.same_fact, f"same topic, {what} (cosine {cosine:.2f}, same fact "
                                                     f"{heads.same_fact:.2f})", extra)
-    return Relation("unrelated", heads.same_fact, f"different topics (cosine {ev.score:.2f})", extra)
+    return Relation("unrelated", heads.same_fact, f"different topics (cosine {cosine:.2f})", extra)
 
 
 def relate(a: str, b: str, embedder: Embedder, scorer: PairScorer | None = None) -> Relation:
@@ -155,7 +151,7 @@ def relate(a: str, b: str, embedder: Embedder, scorer: PairScorer | None = None)
         # the typed checks under the cosine gates: the contradiction head alone lost ClaimDiff's
         # weakening pairs (F1 0.265 -> 0, benchmarks/RESULTS.md section 8)
         return Relation(old.kind, old.score, old.explanation, heads.to_dict())
-    return judge_pair(Evidence(ev.score, ()), heads)
+    return judge_pair(ev.score, heads)
 
 
 # ---- calibration (used by benchmarks/bench_relations.py; not needed at run time) ----
