@@ -135,7 +135,7 @@ def test_vectors_arriving_later_are_the_vectors(prep, seed_dir):
 
 def test_no_consensus_claim_joins_two_differently_dated_events(seed_brief):
     """Clauses from sentences dated by month or number with no date word in common stay apart."""
-    from storylens.analyze.contradict import _dates
+    from storylens.analyze.checks.parse import _dates
     from storylens.nlp import load_spacy
 
     nlp = load_spacy()

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from storylens.analyze.contradict import (
-    check_attribution,
-    check_date,
-    check_entity,
-    check_negation,
-    check_number,
-    negation_scope,
-)
+from storylens.analyze.checks.attribution import check_attribution
+from storylens.analyze.checks.date import check_date
+from storylens.analyze.checks.entity import check_entity
+from storylens.analyze.checks.negation import check_negation, negation_scope
+from storylens.analyze.checks.number import check_number
 from storylens.analyze.relate import BANDS, Evidence, decide, fit_bands
 from storylens.nlp import load_spacy
 

@@ -5,14 +5,13 @@ otherwise the sentence-pair model (storylens.pairs) decides agree / related / un
 (``judge_pair``), and its four heads go into the Relation either way.
 
 Two steps, so the bands can be refitted and cross-validated without parsing again:
-``evidence`` embeds and parses the pair and runs every typed check of contradict.py; ``decide``
+``evidence`` embeds and parses the pair and runs every typed check (analyze/checks); ``decide``
 turns that into a Relation under a set of cosine ``Bands``. A contradiction always names the check
 that found it and the words involved.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,14 +22,13 @@ from ..embed import Embedder
 from ..model import Relation
 from ..nlp import load_spacy
 from ..pairs import PairScorer, PairScores, get_pair_scorer, rows
-from .contradict import check_attribution, check_date, check_entity, check_negation, check_number
+from .checks import pair_checks
 from .judge import PARAMS, Params
 
-# Order in which checks are reported when several fire: the most specific reading first.
-# A lone pair gets the looser negation and attribution rules (contradict.check_negation, check_attribution).
-CHECKS = {"negation": functools.partial(check_negation, strict=False),
-          "attribution": functools.partial(check_attribution, strict=False),
-          "number": check_number, "date": check_date, "entity": check_entity}
+# The registry's checks in the forms a lone pair gets (the looser negation and attribution rules,
+# checks.negation / checks.attribution), in the order they are reported when several fire: the most
+# specific reading first (Check.pair_rank).
+CHECKS = pair_checks()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,66 @@
+"""The check registry: every check module registered once, one set of names for story analysis and
+relate, and each check firing on a plain contradiction but not on a paraphrase."""
+
+from __future__ import annotations
+
+import pkgutil
+
+import pytest
+
+from storylens.analyze import checks
+from storylens.analyze.checks import REGISTRY
+from storylens.analyze.contradict import SAME_FACT_MIN, TOPIC_MIN, check_pair
+from storylens.analyze.relate import BANDS, CHECKS, START
+from storylens.nlp import load_spacy
+
+# name -> (a contradiction a reader sees at once, a paraphrase that contradicts nothing)
+PAIRS = {
+    "negation": (("The minister did not order the audit.", "The minister ordered the audit."),
+                 ("The minister did not order the audit.", "The audit was not ordered by the minister.")),
+    "number": (("The storm killed 12 people in the town.", "The storm killed 30 people in the town."),
+               ("The storm killed 12 people in the town.", "The storm killed twelve people in the town.")),
+    "date": (("The bridge opened on June 4, 2011.", "The bridge opened on Nov. 20, 2011."),
+             ("The bridge opened on June 4, 2011.", "The bridge was opened in June 2011.")),
+    "entity": (("The farm grows wheat and corn.", "The farm grows wheat and rice."),
+               ("The farm grows corn and wheat.", "Wheat and corn are grown on the farm.")),
+    "attribution": (("The company took the money.", "A spokesman for the company denied the report."),
+                    ("The company took the money, its spokesman said.",
+                     "A spokesman for the company said it took the money.")),
+}
+
+
+def span(text: str):
+    return load_spacy()(text)[:]
+
+
+def _module(fn) -> str:
+    return getattr(fn, "func", fn).__module__  # a functools.partial names its function's module
+
+
+def test_every_check_module_is_registered_once():
+    modules = {m.name for m in pkgutil.iter_modules(checks.__path__)} - {"parse"}
+    registered = [_module(c.story).rsplit(".", 1)[1] for c in REGISTRY.values()]
+    assert sorted(registered) == sorted(modules) and len(set(registered)) == len(registered)
+    for name, c in REGISTRY.items():
+        assert c.name == name and _module(c.story) == _module(c.pair) == f"{checks.__name__}.{name}"
+    assert sorted(c.pair_rank for c in REGISTRY.values()) == list(range(len(REGISTRY)))
+
+
+def test_story_and_relate_see_the_same_checks():
+    assert set(CHECKS) == set(REGISTRY) == set(BANDS.gates) == set(START.gates) == set(PAIRS)
+    # the orders each path has always used: the story's first firing check names the contradiction,
+    # relate reports the most specific reading first
+    assert list(REGISTRY) == ["negation", "number", "date", "entity", "attribution"]
+    assert list(CHECKS) == ["negation", "attribution", "number", "date", "entity"]
+
+
+@pytest.mark.parametrize("name", list(PAIRS))
+def test_each_check_fires_on_a_contradiction_not_on_a_paraphrase(name):
+    check = REGISTRY[name]
+    (a, b), (p, q) = PAIRS[name]
+    assert check.story(span(a), span(b)) and check.pair(span(a), span(b))
+    assert check.story(span(p), span(q)) is None and check.pair(span(p), span(q)) is None
+    assert check_pair(span(a), span(b), 1.0)[0] == name
+    # below the same-fact band only the checks that run from the topic band are tried
+    low = check_pair(span(a), span(b), (TOPIC_MIN + SAME_FACT_MIN) / 2)
+    assert (low is not None and low[0] == name) == (not check.same_fact)
