@@ -57,14 +57,18 @@ def _consensus_spans(claims: list[Any]) -> Spans:
     return [(s.article, s.start, s.end) for c in claims if c.kind == "consensus" for s in c.support]
 
 
-def _weigh(prep: Any, power: float) -> None:
-    """Use ``power`` as units.IDF_POWER: the story's word rows are cached, so drop them when it changes."""
-    from storylens.analyze import units
+def _weigh(prep: Any, power: float) -> Any:
+    """Use ``power`` as units.IDF_POWER: the story's word rows (its UnitFeatures stage) are read
+    again when it changes; returns the Prepared to use."""
+    from dataclasses import replace
 
-    if units.IDF_POWER != power:
-        units.IDF_POWER = power
-        for key in ("lex", "rows", "fact"):
-            prep._cache.pop(key, None)
+    from storylens.analyze import units
+    from storylens.analyze.stages import read_units
+
+    if units.IDF_POWER == power:
+        return prep
+    units.IDF_POWER = power
+    return replace(prep, features=read_units(prep.parsed))
 
 
 def main() -> int:
@@ -96,7 +100,7 @@ def main() -> int:
             base: list[Any] = []
             for setting in order:
                 align.LINK, align.COHERE = setting[:2]
-                _weigh(prep, setting[2])
+                prep = _weigh(prep, setting[2])
                 claims = align.build_claims(prep)
                 cons = [c for c in claims if c.kind == "consensus"]
                 scores[setting].extend(overlap(c.text, reference) for c in cons)
@@ -110,7 +114,7 @@ def main() -> int:
                 mine, theirs = _consensus_spans(cons), _consensus_spans(base)
                 only[setting].extend(overlap(c.text, reference) for c in cons if not _touches(c, theirs))
                 lost[setting].extend(overlap(c.text, reference) for c in base if not _touches(c, mine))
-            _weigh(prep, shipped[2])
+            units.IDF_POWER = shipped[2]  # the next story is prepared with the shipped weights
         if k % 20 == 0:
             progress(f"{k}/{len(clusters)} clusters, {time.perf_counter() - start:.0f}s")
     align.LINK, align.COHERE = shipped[:2]

@@ -44,7 +44,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -209,14 +209,15 @@ def cached_prep(cluster: Cluster, articles: list[Any], cache: Path) -> tuple[Any
     from storylens.analyze.prepare import Prepared, prepare
     from storylens.embed import get_embedder
 
-    path = cache / cluster.dataset / f"{cluster.id}.pkl"
+    path = cache / cluster.dataset / f"{cluster.id}.stages.pkl"  # stage results (earlier caches: *.pkl)
     if path.is_file():
-        fields, claims = pickle.loads(path.read_bytes())
-        return Prepared(*fields), claims
+        stages, claims = pickle.loads(path.read_bytes())
+        return Prepared(*stages), claims
     p = prepare(articles, get_embedder())
     claims = build_claims(p, p.similarity())
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(((p.articles, p.sentences, p.vectors, {}, p.units, p.unit_vectors), claims)))
+    parsed = replace(p.parsed, docs={}, bounds={}, _spans={})
+    path.write_bytes(pickle.dumps(((parsed, p.embedded, p.features, p.pairs), claims)))
     return p, claims
 
 

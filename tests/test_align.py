@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import numpy as np
 import pytest
 
 from storylens.analyze import details, units
+from storylens.analyze.pipeline import run_pipeline
 from storylens.analyze.prepare import prepare
 from storylens.embed import get_embedder
 from storylens.ingest import read_inputs
@@ -104,7 +106,7 @@ def test_the_latter_reads_as_its_antecedent_for_the_model(prep):
     former, _ = anaphora.model_text(Sentence("x", 0, 0, 25, "The former said no more.", 0), doc)
     assert former == "Russia said no more."
     assert anaphora.model_text(s, None) == (s.text, None)
-    assert any(edit is not None for edit in prep._cache["edits"].values())
+    assert prep.parsed.edits and all(prep.parsed.antecedent(i) for i in prep.parsed.edits)
 
 
 def test_two_pass_parse_gives_the_one_pass_annotations(seed_dir):
@@ -124,13 +126,35 @@ def test_two_pass_parse_gives_the_one_pass_annotations(seed_dir):
         assert [marks(d) for _, d in one] == [marks(d) for _, d in two[a.id]]
 
 
-def test_vectors_arriving_later_are_the_vectors(prep, seed_dir):
-    """prepare(wait=False) hands back the parses at once; ready() brings the same vectors."""
+def _pipeline_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("storylens-pipeline")]
+
+
+def test_parse_only_work_runs_while_the_model_does_and_no_thread_outlives_the_pipeline(prep, seed_dir):
+    """run_pipeline hands the completed parses to ``meanwhile`` while its model thread is alive,
+    then waits for the vectors (prepare()'s own) and shuts the thread down before returning."""
     articles, _ = read_inputs([str(seed_dir)])
-    later = prepare(articles, get_embedder(), wait=False)
-    assert later.ready().vectors.shape == prep.vectors.shape
+
+    def meanwhile(parsed):
+        return _pipeline_threads(), sum(len(doc.ents) for pairs in parsed.docs.values() for _, doc in pairs)
+
+    later, (threads, entities) = run_pipeline(articles, get_embedder(), meanwhile)
+    assert threads and entities  # the model thread was there, and spaCy's second pass was done
+    assert not _pipeline_threads()
+    assert later.vectors.shape == prep.vectors.shape
     assert np.allclose(later.vectors, prep.vectors, atol=1e-5)
     assert np.allclose(later.unit_vectors, prep.unit_vectors, atol=1e-5)
+
+
+def test_an_error_inside_the_pipeline_leaves_no_thread_behind(seed_dir):
+    articles, _ = read_inputs([str(seed_dir)])
+
+    def fail(parsed):
+        raise RuntimeError("parse-only work failed")
+
+    with pytest.raises(RuntimeError, match="parse-only work failed"):
+        run_pipeline(articles, get_embedder(), fail)
+    assert not _pipeline_threads()
 
 
 def test_no_consensus_claim_joins_two_differently_dated_events(seed_brief):

@@ -22,7 +22,7 @@ _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
 SPLITTER = "parser"
 # Paragraphs per nlp.pipe batch. One call over the whole story took 1.76 CPU s at 256 against 1.97
 # for a call of 64 per article (10-article speed story); 32 lets the model start on the first
-# articles while the rest are parsed (see analyze.prepare), at no measurable cost against 256.
+# articles while the rest are parsed (see analyze.pipeline), at no measurable cost against 256.
 PIPE_BATCH = 32
 # Docs per batch in the second pass (complete_docs), which need not stream: NER on the 10-article
 # speed story's 149 paragraphs took 0.88 CPU s median at 256 against 0.92 at 64 and 0.95 at 32

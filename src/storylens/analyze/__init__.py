@@ -1,20 +1,27 @@
-"""Cross-source analysis of one story: the stages that turn articles into a Brief."""
+"""Cross-source analysis of one story: the stages that turn articles into a Brief.
+
+The core stages (parsed -> embedded -> units -> pairs, stages.py) are run by pipeline.run_pipeline,
+which owns the concurrency; the analyses (claims, contradictions, reuse, quotes, entities, timeline,
+summary) read its Prepared.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
 from ..embed import Embedder, get_embedder
-from ..model import Article, Brief, Story
+from ..model import Article, Brief, Entity, Quote, Reuse, Story
 from ..pairs import PairScorer, get_pair_scorer
 from .align import build_claims
 from .claims import build_claims as build_pair_claims
 from .contradict import find_contradictions
 from .entities import find_entities
 from .judge import judge
-from .prepare import Prepared, prepare
+from .pipeline import run_pipeline
+from .prepare import Prepared
 from .quotes import find_quotes
 from .reuse import find_reuse, find_verbatim
+from .stages import Parsed
 from .timeline import build_timeline
 
 
@@ -32,6 +39,13 @@ def story_title(prep: Prepared) -> str:
     return titled[0].title
 
 
+def _from_parses(parsed: Parsed) -> tuple[list[Entity], list[Quote], list[Reuse]]:
+    """Entities, quotes and verbatim copies: they need only the parses, so run_pipeline runs them
+    while the model reads the sentences."""
+    entities, names = find_entities(parsed)
+    return entities, find_quotes(parsed, names), find_verbatim(parsed.articles)
+
+
 def analyze_articles(articles: list[Article], *, embedder: Embedder | None = None, summary_words: int = 120,
                      story: str | None = None, pair_scorer: PairScorer | None = None,
                      method: str = "clauses") -> Brief:
@@ -42,11 +56,10 @@ def analyze_articles(articles: list[Article], *, embedder: Embedder | None = Non
     "pairs" lets the sentence-pair model decide claims and gate contradictions (claims.py,
     judge.py), which is not yet the default: it loses seed-story facts (benchmarks/RESULTS.md).
     """
-    prep = prepare(articles, embedder or get_embedder(), wait=False)
-    entities, names = find_entities(prep)
-    quotes = find_quotes(prep, names)
-    copied = find_verbatim(prep.articles)
-    sim = prep.ready().similarity()
+    # parsed -> embedded -> units -> pairs, with the parse-only analyses while the model runs
+    prep, (entities, quotes, copied) = run_pipeline(articles, embedder or get_embedder(), _from_parses)
+    sim = prep.similarity()
+    # -> claims and contradictions
     if method == "pairs":  # the pair model decides claims and contradictions (issue 14, in progress)
         scorer = pair_scorer or get_pair_scorer()
         judged = judge(prep, sim, scorer)

@@ -6,7 +6,7 @@ import re
 from collections import Counter, defaultdict
 
 from ..model import Entity
-from .prepare import Prepared
+from .stages import Parsed
 
 KEEP = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 
@@ -31,12 +31,12 @@ def alias_map(keys: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def find_entities(prep: Prepared) -> tuple[list[Entity], dict[str, str]]:
+def find_entities(parsed: Parsed) -> tuple[list[Entity], dict[str, str]]:
     """Entities sorted by how many articles mention them; also key -> display name for speakers."""
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     where: dict[str, set[str]] = defaultdict(set)
-    for aid, docs in prep.docs.items():
+    for aid, docs in parsed.docs.items():
         for _, doc in docs:
             for ent in doc.ents:
                 if ent.label_ not in KEEP:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..model import Quote, Span
 from .entities import name_key
-from .prepare import Prepared
+from .stages import Parsed
 
 _QUOTED = re.compile(r"[“\"]([^“”\"]{3,600})[”\"]")
 SPEECH = {"say", "tell", "write", "add", "claim", "state", "vow", "pledge", "describe", "call", "express",
@@ -46,29 +46,29 @@ def speaker_of(span: Any) -> str | None:
     return None
 
 
-def _last_person(prep: Prepared, i: int) -> str | None:
-    s = prep.sentences[i]
+def _last_person(parsed: Parsed, i: int) -> str | None:
+    s = parsed.sentences[i]
     for k in range(i, -1, -1):
-        other = prep.sentences[k]
+        other = parsed.sentences[k]
         if other.article != s.article:
             break
-        persons = [e.text for e in prep.spacy_span(k).ents if e.label_ == "PERSON"]
+        persons = [e.text for e in parsed.spacy_span(k).ents if e.label_ == "PERSON"]
         if persons:
             return persons[0]
     return None
 
 
-def find_quotes(prep: Prepared, names: dict[str, str]) -> list[Quote]:
+def find_quotes(parsed: Parsed, names: dict[str, str]) -> list[Quote]:
     """Quotes grouped by (speaker, wording), each with every place it appears."""
     grouped: dict[tuple[str, str], Quote] = {}
-    for i, s in enumerate(prep.sentences):
+    for i, s in enumerate(parsed.sentences):
         for m in _QUOTED.finditer(s.text):
             words = m.group(1).strip()
             if len(words.split()) < MIN_QUOTE_WORDS:
                 continue
-            who = speaker_of(prep.spacy_span(i))
+            who = speaker_of(parsed.spacy_span(i))
             if who is None or who.lower() in PRONOUNS:
-                who = _last_person(prep, i) or "unattributed"
+                who = _last_person(parsed, i) or "unattributed"
             speaker = names.get(name_key(who), who)
             key = (speaker, re.sub(r"\W+", " ", words.casefold()).strip())
             start = s.start + m.start(1)
