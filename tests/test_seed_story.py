@@ -51,9 +51,10 @@ def test_consensus_facts_are_single_claims_across_outlets(seed_brief, gold):
                 break
     n_cons = sum(c.kind == "consensus" for c in seed_brief.claims)
     print(f"\nconsensus facts found: {len(found)}/{len(gold['consensus'])} {found} ({n_cons} consensus claims)")
-    # quality floor: 15/15 measured since content words weigh idf ** 0.4 in the clause overlap
-    # (units.IDF_POWER; benchmarks/RESULTS.md section 3); one of margin
-    assert len(found) >= 14
+    # quality floor: issue 14's 13/15. With the pair model confirming each member (alignment
+    # "verified", the default) 13/15 measured: shared facts worded most differently fall below its
+    # entailment bar; the embedding alignment alone found 15/15 (benchmarks/RESULTS.md sections 3, 8)
+    assert len(found) >= 13
 
 
 def test_contradiction_x1_is_reported(seed_brief, gold):

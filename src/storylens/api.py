@@ -104,13 +104,17 @@ def relate(a: str, b: str, **settings: Any) -> Relation:
     return _relate(a, b, analysis_embedder(cfg.embedder), pair_scorer(cfg.pair_model))
 
 
+# the values of the ``alignment`` setting (analyze.analyze_articles says what each does)
+ALIGNMENTS = ("verified", "clauses", "pairs")
+
+
 def _scorer_for(cfg: Any) -> Any:
     """The pair model when the alignment uses it (None otherwise: nothing is loaded)."""
     from .errors import ConfigError
 
-    if cfg.alignment not in ("clauses", "pairs"):
-        raise ConfigError(f"alignment must be 'clauses' or 'pairs', got {cfg.alignment!r}", source="alignment")
-    return pair_scorer(cfg.pair_model) if cfg.alignment == "pairs" else None
+    if cfg.alignment not in ALIGNMENTS:
+        raise ConfigError(f"alignment must be one of {', '.join(ALIGNMENTS)}, got {cfg.alignment!r}", source="alignment")
+    return pair_scorer(cfg.pair_model) if cfg.alignment != "clauses" else None
 
 
 def pair_scorer(spec: str) -> Any:

@@ -24,9 +24,10 @@ class Settings:
     embedder: str = "minilm"  # "minilm", "multilingual" (clustering only) or a sentence-transformers folder with model.onnx
     # the sentence-pair model: "" for the shipped one, else an ONNX file or NLI model folder (pairs.py)
     pair_model: str = ""
-    # how claims are aligned: "clauses" (embedding alignment of clause units) or "pairs" (the pair
-    # model decides; experimental, see benchmarks/RESULTS.md section 8)
-    alignment: str = "clauses"
+    # who decides consensus claims: "verified" (embedding groups of clause units, each member
+    # confirmed by the pair model), "clauses" (the embedding groups alone, no pair model) or
+    # "pairs" (whole sentences judged by the pair model; experimental). benchmarks/RESULTS.md section 8
+    alignment: str = "verified"
     timeout: float = 20.0  # seconds per URL fetch
     db: str = "storylens.db"
 

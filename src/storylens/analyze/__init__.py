@@ -17,6 +17,7 @@ from .claims import build_claims as build_pair_claims
 from .contradict import find_contradictions
 from .entities import find_entities
 from .judge import judge
+from .verify import verifier
 from .pipeline import run_pipeline
 from .prepare import Prepared
 from .quotes import find_quotes
@@ -48,13 +49,17 @@ def _from_parses(parsed: Parsed) -> tuple[list[Entity], list[Quote], list[Reuse]
 
 def analyze_articles(articles: list[Article], *, embedder: Embedder | None = None, summary_words: int = 120,
                      story: str | None = None, pair_scorer: PairScorer | None = None,
-                     method: str = "clauses") -> Brief:
+                     method: str = "verified") -> Brief:
     """Analyse articles as one story and return its Brief.
 
     What needs only the parses (entities, quotes, verbatim copies) runs while the model pass does.
-    ``method`` "clauses" (the default) aligns clause units by embedding similarity (align.py);
-    "pairs" lets the sentence-pair model decide claims and gate contradictions (claims.py,
-    judge.py), which is not yet the default: it loses seed-story facts (benchmarks/RESULTS.md).
+    ``method`` says who decides the consensus claims:
+      "verified" (the default): embeddings group clause units (align.py), then the sentence-pair
+                 model keeps only the members that state their group's fact (verify.py);
+      "clauses": the embedding groups as they are (no pair model is loaded);
+      "pairs":   whole sentences proposed by embeddings and judged by the pair model (judge.py,
+                 claims.py), contradictions gated on its contradiction head: it loses seed-story
+                 facts (benchmarks/RESULTS.md section 8).
     """
     # parsed -> embedded -> units -> pairs, with the parse-only analyses while the model runs
     prep, (entities, quotes, copied) = run_pipeline(articles, embedder or get_embedder(), _from_parses)
@@ -66,7 +71,8 @@ def analyze_articles(articles: list[Article], *, embedder: Embedder | None = Non
         claims = build_pair_claims(prep, judged)
         contradictions = find_contradictions(prep, sim, judged, scorer)
     else:
-        claims = build_claims(prep, sim)
+        check = verifier(prep, pair_scorer or get_pair_scorer()) if method == "verified" else None
+        claims = build_claims(prep, sim, check)
         contradictions = find_contradictions(prep, sim)
     from ..summarize import summarize
 

@@ -13,6 +13,7 @@ stays a single-source detail.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from .contradict import _dates, date_conflict
 from .details import detail_spans, story_texts
 from .prepare import Prepared
 from .units import pieces
+
+# verify.verifier's function: (group, representative) pairs -> the groups the pair model keeps
+Verify = Callable[[list[tuple[list[int], int]]], list[list[int]]]
 
 # Thresholds on the blended unit similarity, set on the seed story (gold.json) with claims scored
 # by ../shared/seeds/score_brief.py: LINK 0.3 with COHERE 0.25-0.3 found 13/15 gold facts; LINK 0.35
@@ -185,13 +189,18 @@ def _repeats(prep: Prepared, group: list[int], accepted: list[tuple[list[int], f
     return False
 
 
-def _accept(prep: Prepared) -> list[tuple[list[int], float]]:
+def _accept(prep: Prepared, verify: Verify | None = None) -> list[tuple[list[int], float]]:
     """Groups best first; one restating an accepted claim is dropped, and members that repeat a
-    clause an accepted claim holds are trimmed."""
+    clause an accepted claim holds are trimmed. With ``verify`` (verify.py), each group first keeps
+    only the members the pair model says state its representative's fact."""
     by_sentence: dict[int, list[int]] = {}
     for k, unit in enumerate(prep.units):
         by_sentence.setdefault(unit.sentence, []).append(k)
-    scored = [(g, _coherence(prep, g)) for g in (_refine(prep, g, by_sentence) for g in _groups(prep))]
+    groups = [_refine(prep, g, by_sentence) for g in _groups(prep)]
+    if verify is not None:
+        arts = prep.unit_articles()
+        groups = [g for g in verify([(g, g[_medoid(prep, g)]) for g in groups]) if len({arts[u] for u in g}) >= 2]
+    scored = [(g, _coherence(prep, g)) for g in groups]
     scored.sort(key=lambda x: (-len(x[0]), -round(x[1], 2), min(x[0])))
     taken: dict[str, list[tuple[int, int]]] = {}
     accepted: list[tuple[list[int], float]] = []
@@ -264,7 +273,7 @@ def _restates(support: list[Span], earlier: list[Span]) -> bool:
                for s in support)
 
 
-def build_claims(prep: Prepared, sim: object = None) -> list[Claim]:
+def build_claims(prep: Prepared, sim: object = None, verify: Verify | None = None) -> list[Claim]:
     """Consensus claims (two or more articles) then single-source claims, in reading order.
 
     Single-source claims are the stretches of sentences outside every consensus member, and the
@@ -274,7 +283,7 @@ def build_claims(prep: Prepared, sim: object = None) -> list[Claim]:
     covered: dict[int, list[tuple[int, int]]] = {}
     texts = story_texts(prep.articles)
     singles: list[tuple[int, Span]] = []
-    for group, score in _accept(prep):
+    for group, score in _accept(prep, verify):
         rep = group[_medoid(prep, group)]
         ordered = sorted(group, key=lambda u: (u != rep, prep.unit_articles()[u], prep.units[u].start))
         for u in group:

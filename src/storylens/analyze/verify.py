@@ -1,0 +1,79 @@
+"""The pair model's word on the clause alignment's groups: embeddings propose, the model decides.
+
+align.py groups clause units across articles by blended similarity, which is topical: two
+different details of one event ("forfeit $41 million" and another executive's "$19 million") look
+alike to it. Here each candidate group's members are read against the group's representative by
+the pair model (``storylens.pairs``), on the units' own text, and a member stays only when the
+model says it states the representative's fact (``same_fact``) or carries it (the member entails
+the representative). The group is then a claim only if two or more articles are left.
+
+Pairs are collected over every candidate group and scored in one batch, so a story pays one model
+pass of (members - 1) pairs per group, not all pairs of its sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..pairs import PairScorer
+from .checks import REGISTRY
+from .prepare import Prepared
+
+
+@dataclass(frozen=True)
+class VerifyParams:
+    """Bars on the shipped model's sigmoid outputs for a member to stay in its group."""
+
+    # A member states the representative's fact when same_fact reaches this. Value: see the
+    # measured trade-off in benchmarks/RESULTS.md section 8 (MRPC validation stories, seed story).
+    same_fact: float = 0.5
+    # Or when the member entails the representative (it says that and more) this much.
+    entails: float = 0.5
+
+
+VERIFY = VerifyParams()
+
+
+def verifier(prep: Prepared, scorer: PairScorer, params: VerifyParams = VERIFY
+             ) -> Callable[[list[tuple[list[int], int]]], list[list[int]]]:
+    """A function from (group, representative unit) pairs to the verified groups, in order."""
+
+    def run(groups: list[tuple[list[int], int]]) -> list[list[int]]:
+        todo = sorted({(rep, u) for group, rep in groups for u in group if u != rep})
+        scores = dict(zip(todo, scorer.score([(prep.units[r].text, prep.units[u].text) for r, u in todo])))
+        out = []
+        for group, rep in groups:
+            keep = [u for u in group if u == rep or (_states(scores[(rep, u)], params) and not _conflict(prep, rep, u))]
+            out.append(keep)
+        return out
+
+    return run
+
+
+# The typed checks that read two statements of one fact: a figure, a date or a name the two give
+# differently makes them two facts, whatever the model says ("up 19 cents at A$4.56" against
+# "jumped 20 cents"; "the Dow jumped 2.09 percent" against "the S&P gained 1.13 percent").
+_FACT_CHECKS = ("number", "date", "entity")
+
+
+def unit_span(prep: Prepared, u: int) -> Any:
+    """The spaCy span of unit ``u`` (its sentence's span when the unit's bounds do not align)."""
+    unit = prep.units[u]
+    sent = prep.spacy_span(unit.sentence)
+    base = prep.sentences[unit.sentence].start - sent.start_char
+    span = sent.doc.char_span(unit.start - base, unit.end - base, alignment_mode="expand")
+    return span if span is not None else sent
+
+
+def _conflict(prep: Prepared, a: int, b: int) -> bool:
+    sa, sb = unit_span(prep, a), unit_span(prep, b)
+    return any(REGISTRY[name].story(sa, sb) is not None for name in _FACT_CHECKS)
+
+
+def _states(row: np.ndarray, params: VerifyParams) -> bool:
+    """Does the member (b of the pair) state the representative's (a's) fact?"""
+    return float(row[0]) >= params.same_fact or float(row[2]) >= params.entails

@@ -1,0 +1,71 @@
+"""The pair model's check on the clause alignment (analyze/verify.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+import storylens
+from storylens.analyze import align
+from storylens.analyze.prepare import prepare
+from storylens.analyze.verify import VERIFY, _conflict, _states, verifier
+from storylens.embed import get_embedder
+from storylens.ingest import read_inputs
+from storylens.model import Article
+from storylens.pairs import get_pair_scorer
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return get_pair_scorer()
+
+
+def _candidates(prep):
+    by_sentence: dict[int, list[int]] = {}
+    for k, u in enumerate(prep.units):
+        by_sentence.setdefault(u.sentence, []).append(k)
+    groups = [align._refine(prep, g, by_sentence) for g in align._groups(prep)]
+    return [(g, g[align._medoid(prep, g)]) for g in groups]
+
+
+def test_verified_groups_keep_exactly_the_members_the_model_confirms(seed_dir, scorer):
+    articles, _ = read_inputs([str(seed_dir)])
+    prep = prepare(articles, get_embedder())
+    candidates = _candidates(prep)
+    kept = verifier(prep, scorer)(candidates)
+    assert len(kept) == len(candidates)
+    dropped = 0
+    for (group, rep), after in zip(candidates, kept):
+        assert rep in after and set(after) <= set(group)
+        for u in group:
+            if u == rep:
+                continue
+            row = scorer.score([(prep.units[rep].text, prep.units[u].text)])[0]
+            confirmed = _states(row, VERIFY) and not _conflict(prep, rep, u)
+            assert (u in after) == confirmed
+            dropped += not confirmed
+    assert dropped  # the seed story's embedding groups hold members the model turns down (11 measured)
+
+
+def _story(figure_b: str) -> list[Article]:
+    a = ("The carmaker said on Tuesday that it would cut 300 jobs at its plant in Ohio.\n\n"
+         "Union leaders called the decision a betrayal of the workers.\n\n"
+         "The company blamed falling demand for its larger vehicles.")
+    b = (f"The carmaker announced on Tuesday that it will eliminate {figure_b} jobs at its Ohio plant.\n\n"
+         "Shares of the company rose slightly in afternoon trading.\n\n"
+         "Analysts expect more cuts across the industry this year.")
+    return [Article("a", a, title="Cuts"), Article("b", b, title="Cuts")]
+
+
+def _linked(brief, first: str) -> bool:
+    return any(c.kind == "consensus" and any(first in s.text for s in c.support)
+               for c in brief.claims)
+
+
+def test_a_different_figure_is_not_one_fact(scorer):
+    """Two outlets giving the same jobs cut share a claim; with another figure they do not, though
+    the embeddings alone group them either way."""
+    same = storylens.analyze(articles=_story("300"))
+    assert _linked(same, "cut 300 jobs")
+    other = storylens.analyze(articles=_story("500"))
+    assert not _linked(other, "cut 300 jobs")
+    assert _linked(storylens.analyze(articles=_story("500"), alignment="clauses"), "cut 300 jobs")
