@@ -94,3 +94,7 @@ def test_pair_alignment_members_state_the_representatives_fact(seed_dir, scorer)
         assert [prep.sentences[i].span() for i in c.sentences] == c.support
         assert not seen & set(c.sentences)
         seen |= set(c.sentences)
+
+
+def test_every_spelling_of_the_shipped_model_is_one_loaded_copy():
+    assert get_pair_scorer() is get_pair_scorer("") is get_pair_scorer("storylens")

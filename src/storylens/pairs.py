@@ -220,9 +220,12 @@ def local(path: str | Path) -> PairScorer:
     return NliPairScorer(OnnxPairScorer(model, p / "tokenizer.json", p.name), _nli_labels(p / "config.json"))
 
 
-@functools.lru_cache(maxsize=4)
 def get_pair_scorer(spec: str = "") -> PairScorer:
-    """The pair model named by ``spec`` ("" or "storylens": the shipped one; else a path). Cached."""
-    if spec in ("", "storylens", "default"):
-        return shipped()
-    return local(spec)
+    """The pair model named by ``spec`` ("" or "storylens": the shipped one; else a path). Cached:
+    every spelling of one model gives the one loaded copy."""
+    return _loaded("" if spec in ("", "storylens", "default") else str(Path(spec).resolve()))
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(spec: str) -> PairScorer:
+    return shipped() if spec == "" else local(spec)
