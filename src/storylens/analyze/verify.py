@@ -54,10 +54,11 @@ def verifier(prep: Prepared, scorer: PairScorer, params: VerifyParams = VERIFY
     return run
 
 
-# The typed checks that read two statements of one fact: a figure, a date or a name the two give
-# differently makes them two facts, whatever the model says ("up 19 cents at A$4.56" against
-# "jumped 20 cents"; "the Dow jumped 2.09 percent" against "the S&P gained 1.13 percent").
-_FACT_CHECKS = ("number", "date", "entity")
+# A member that any typed check finds at odds with the representative states another fact,
+# whatever the model says: a figure, a date or a name given differently ("up 19 cents at A$4.56"
+# against "jumped 20 cents"; "the Dow jumped 2.09 percent" against "the S&P gained 1.13 percent"),
+# a denial of it, or the same words from another speaker. A contradiction is never a consensus.
+_FACT_CHECKS = ("number", "date", "entity", "negation", "attribution")
 
 
 def unit_span(prep: Prepared, u: int) -> Any:
