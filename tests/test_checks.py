@@ -64,3 +64,23 @@ def test_each_check_fires_on_a_contradiction_not_on_a_paraphrase(name):
     # below the same-fact band only the checks that run from the topic band are tried
     low = check_pair(span(a), span(b), (TOPIC_MIN + SAME_FACT_MIN) / 2)
     assert (low is not None and low[0] == name) == (not check.same_fact)
+
+
+def test_a_negation_the_cues_leave_out_is_no_statement_to_deny():
+    """"No signs were found" (finding: not a denial cue) is not the opposite of "there were no
+    signs", in the story form and in relate's."""
+    found = span("No signs of forced entry were found at the house.")
+    none = span("Police said there were no signs of forced entry at the house.")
+    check = REGISTRY["negation"]
+    assert check.story(found, none) is None and check.pair(found, none) is None
+    assert check.story(span("The gate was locked at the house."),
+                       span("The gate was not locked at the house.")) is not None
+
+
+def test_an_attribution_alone_states_no_fact():
+    from storylens.analyze.units import attribution_only
+
+    assert attribution_only(list(span("The county prosecutor's office said on Tuesday.")))
+    assert attribution_only(list(span("Graham said on Sunday's program.")))
+    assert not attribution_only(list(span("The prosecutor said the suspect had fled the state.")))
+    assert not attribution_only(list(span("The storm killed 12 people in the town.")))

@@ -26,7 +26,7 @@ from ..model import Article, Sentence
 from ..nlp import complete_docs, iter_parsed, sentences_from_docs
 from .anaphora import model_text, needs_antecedent, shift
 from .similarity import Similarity
-from .units import Unit, candidate_pairs, lexical_vectors, split_units, states_fact
+from .units import Unit, attribution_only, candidate_pairs, lexical_vectors, split_units, states_fact
 
 # anaphora.model_text's edit of a sentence: (start, end) of the replaced stretch, its new length
 Edit = tuple[int, int, int]
@@ -193,7 +193,8 @@ def read_units(parsed: Parsed) -> UnitFeatures:
         terms.append({t.lemma_.lower() for t in tokens
                       if not t.is_stop and (t.is_alpha or t.like_num) and len(t.text) > 1})
         terms[-1] |= _antecedent_terms(parsed, u)
-        fact[k] = (u.start == s.start and u.end == s.end) or states_fact(tokens, terms[-1])
+        whole = u.start == s.start and u.end == s.end
+        fact[k] = (whole or states_fact(tokens, terms[-1])) and not attribution_only(tokens)
     lex = lexical_vectors(terms, [u.sentence for u in parsed.units])
     rows = [dict(zip(lex.indices[lex.indptr[k]:lex.indptr[k + 1]].tolist(),
                      lex.data[lex.indptr[k]:lex.indptr[k + 1]].tolist())) for k in range(lex.shape[0])]

@@ -129,6 +129,22 @@ def states_fact(tokens: list[Any], terms: set[str]) -> bool:
     return verb and len(terms) >= MIN_FACT_TERMS
 
 
+# Verbs that only report: a clause whose every verb is one of these and that holds none of what
+# was reported (no clausal complement or object inside it) names a source, not a fact ("..., the
+# district attorney's office said Tuesday."; "Graham said on Fox News Sunday.").
+REPORTING = {"say", "tell", "report", "write", "add", "state", "note", "confirm", "explain"}
+_REPORTED = {"ccomp", "xcomp", "dobj", "obj", "dative", "attr", "acomp"}
+
+
+def attribution_only(tokens: list[Any]) -> bool:
+    """Is the clause only an attribution: reporting verbs and no reported content inside it?"""
+    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX")]
+    if not verbs or any(t.lemma_.lower() not in REPORTING for t in verbs):
+        return False
+    inside = {t.i for t in tokens}
+    return not any(t.dep_ in _REPORTED and t.head.i in inside for t in tokens)
+
+
 def lexical_vectors(terms: list[set[str]], sentence_of: list[int]) -> sparse.csr_matrix:
     """Unit rows of L2-normalised binary tf-idf over content lemmas, each weighing idf ** IDF_POWER;
     idf counts sentences."""

@@ -139,6 +139,14 @@ def _negation_cues(span: Any) -> Any:
 
 
 @_per_span
+def _negates_anyhow(span: Any) -> bool:
+    """Whether the sentence holds a negation the cues leave out (an idiom, negated knowing or
+    finding): it is then no plain statement for the other side to deny. "No signs of foul play
+    were found" (finding, left out) is not the opposite of "there were no signs of foul play"."""
+    return any((t.dep_ == "neg" or t.lower_ in NEGATION_WORDS) and not _joined(t) for t in span)
+
+
+@_per_span
 def hedged_negation(span: Any) -> bool:
     """Whether the sentence negates under an epistemic modal ("may not have known", "could not
     have acted alone"): neither a denial to report nor a plain statement to deny."""
@@ -192,7 +200,7 @@ def check_negation(a: Any, b: Any, *, strict: bool = True) -> str | None:
         return None
     neg, pos, neg_side = (na, b, "A") if na else (nb, a, "B")
     assert neg is not None
-    if hedged_negation(pos):
+    if hedged_negation(pos) or _negates_anyhow(pos):
         return None
     words = _lemmas(pos)
     shared = neg.denied & words
