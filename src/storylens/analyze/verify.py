@@ -21,6 +21,7 @@ import numpy as np
 
 from ..pairs import PairScorer
 from .checks import REGISTRY
+from .checks.negation import negates_anyhow
 from .prepare import Prepared
 
 
@@ -72,6 +73,10 @@ def unit_span(prep: Prepared, u: int) -> Any:
 
 def _conflict(prep: Prepared, a: int, b: int) -> bool:
     sa, sb = unit_span(prep, a), unit_span(prep, b)
+    # one side negated and the other not is never one fact, whether or not the negation check
+    # reads it as a denial ("No debris has been found" against "the debris was from the flight")
+    if negates_anyhow(sa) != negates_anyhow(sb):
+        return True
     return any(REGISTRY[name].story(sa, sb) is not None for name in _FACT_CHECKS)
 
 

@@ -139,7 +139,7 @@ def _negation_cues(span: Any) -> Any:
 
 
 @_per_span
-def _negates_anyhow(span: Any) -> bool:
+def negates_anyhow(span: Any) -> bool:
     """Whether the sentence holds a negation the cues leave out (an idiom, negated knowing or
     finding): it is then no plain statement for the other side to deny. "No signs of foul play
     were found" (finding, left out) is not the opposite of "there were no signs of foul play"."""
@@ -200,7 +200,7 @@ def check_negation(a: Any, b: Any, *, strict: bool = True) -> str | None:
         return None
     neg, pos, neg_side = (na, b, "A") if na else (nb, a, "B")
     assert neg is not None
-    if hedged_negation(pos) or _negates_anyhow(pos):
+    if hedged_negation(pos) or negates_anyhow(pos):
         return None
     words = _lemmas(pos)
     shared = neg.denied & words
