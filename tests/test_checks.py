@@ -84,3 +84,10 @@ def test_an_attribution_alone_states_no_fact():
     assert attribution_only(list(span("Graham said on Sunday's program.")))
     assert not attribution_only(list(span("The prosecutor said the suspect had fled the state.")))
     assert not attribution_only(list(span("The storm killed 12 people in the town.")))
+
+
+def test_a_negation_under_a_condition_denies_nothing():
+    supposed = span("If the stain is oil, it is not the first oil slick found in the search.")
+    stated = span("Searchers said the oil slick was found near the wreck.")
+    assert REGISTRY["negation"].story(supposed, stated) is None
+    assert REGISTRY["negation"].pair(supposed, stated) is None

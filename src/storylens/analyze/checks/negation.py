@@ -135,7 +135,22 @@ def _negation_cues(span: Any) -> Any:
             continue
         if verb.lemma_.lower() in HINDER and any(c.lower_ == "from" for c in verb.children):
             continue
-        yield t, head, verb, any(c.lower_ in HEDGES for c in verb.children if c.dep_ == "aux")
+        yield t, head, verb, (any(c.lower_ in HEDGES for c in verb.children if c.dep_ == "aux")
+                              or _conditional(verb))
+
+
+# A clause under one of these ("If it is oil, it's not the first slick") supposes; it states nothing
+# for the other side to deny.
+CONDITIONS = {"if", "unless"}
+
+
+def _conditional(verb: Any) -> bool:
+    """Whether the clause of ``verb`` (or the clause it belongs to) holds a condition."""
+    for v in (verb, verb.head):
+        if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITIONS for m in c.children)
+               for c in v.children):
+            return True
+    return False
 
 
 @_per_span
