@@ -7,8 +7,8 @@ the pair model (``storylens.pairs``), on the units' own text, and a member stays
 model says it states the representative's fact (``same_fact``) or carries it (the member entails
 the representative). The group is then a claim only if two or more articles are left.
 
-Pairs are collected over every candidate group and scored in one batch, so a story pays one model
-pass of (members - 1) pairs per group, not all pairs of its sentences.
+Pairs are collected over every candidate group and scored in one scorer call, so a story pays
+(members - 1) pairs per group, not all pairs of its sentences.
 """
 
 from __future__ import annotations

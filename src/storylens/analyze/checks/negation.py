@@ -117,10 +117,7 @@ def _negation_cues(span: Any) -> Any:
     """(cue, head, verb, hedged) for each word that negates, in order; idioms and negated knowing
     (see IDIOMS, UNKNOWING, BOUNDS, HINDER) are left out."""
     for t in span:
-        low = t.lower_
-        if not (t.dep_ == "neg" or low in NEGATION_WORDS or (t.lemma_.lower() in DENIAL_VERBS and t.pos_ == "VERB")):
-            continue
-        if _joined(t):
+        if not (_negation_word(t) or (t.lemma_.lower() in DENIAL_VERBS and t.pos_ == "VERB" and not _joined(t))):
             continue
         head = t.head if t.dep_ in ("neg", "det", "advmod", "preconj") else t
         verb = head if head.pos_ in ("VERB", "AUX") else head.head
@@ -158,7 +155,12 @@ def negates_anyhow(span: Any) -> bool:
     """Whether the sentence holds a negation the cues leave out (an idiom, negated knowing or
     finding): it is then no plain statement for the other side to deny. "No signs of foul play
     were found" (finding, left out) is not the opposite of "there were no signs of foul play"."""
-    return any((t.dep_ == "neg" or t.lower_ in NEGATION_WORDS) and not _joined(t) for t in span)
+    return any(_negation_word(t) for t in span)
+
+
+def _negation_word(t: Any) -> bool:
+    """A word that negates ("not", "no", "never"; not inside a hyphenated word)."""
+    return (t.dep_ == "neg" or t.lower_ in NEGATION_WORDS) and not _joined(t)
 
 
 @_per_span
