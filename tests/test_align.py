@@ -253,3 +253,20 @@ def test_restates_needs_an_overlapping_span_in_every_article() -> None:
     assert _restates([Span("a", 10, 60, "x" * 50), Span("b", 100, 200, "y" * 100)], earlier)
     assert not _restates([Span("a", 10, 60, "x" * 50), Span("b", 130, 200, "y" * 70)], earlier)  # b apart
     assert not _restates([Span("a", 10, 60, "x" * 50), Span("c", 0, 10, "z" * 10)], earlier)  # another outlet
+
+
+def test_a_claim_copied_word_for_word_is_one_source():
+    from storylens.analyze.align import count_copies
+    from storylens.model import Claim, Reuse, Span
+
+    copy_a, copy_b = Span("a", 100, 160, "x" * 60), Span("b", 10, 70, "x" * 60)
+    own = Span("c", 0, 50, "y" * 50)
+    run = Reuse(Span("a", 90, 170, ""), Span("b", 0, 80, ""), 1.0, "verbatim")
+    copied = Claim("c1", "copied", "consensus", 2, [copy_a, copy_b])
+    told = Claim("c2", "told", "consensus", 3, [copy_a, copy_b, own])  # one outlet tells it in its own words
+    half = Claim("c3", "half", "consensus", 2, [Span("a", 140, 240, ""), Span("b", 50, 150, "")])
+    out = count_copies([copied, told, half], [run])
+    assert [(c.kind, c.outlets) for c in out] == [("single", 1), ("consensus", 3), ("consensus", 2)]
+    assert out[0].support == [copy_a, copy_b]  # every copy stays cited
+    near = Reuse(run.a, run.b, 0.9, "near")  # a rewrite is not a copy
+    assert count_copies([copied], [near])[0].kind == "consensus"

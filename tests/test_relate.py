@@ -283,3 +283,40 @@ def test_a_figure_inside_a_range_is_no_number_contradiction():
 def test_story_negation_needs_more_than_a_shared_name_in_what_is_denied():
     a = span("In a year like this, it isn't really the time for Harvest Fair Day.")
     assert check_negation(a, span("The Harvest Fair Day parade drew a large crowd this time.")) is None
+
+
+def test_figures_for_two_places_or_two_times_do_not_contradict():
+    # the places differ: two facts (and the same places still contradict)
+    assert check_number(span("In Peru, the average farm had six goats in the survey."),
+                        span("In Kenya, the average farm had nine goats in the survey.")) is None
+    assert check_number(span("In Peru, the average farm had six goats in the survey."),
+                        span("In Peru, the average farm had nine goats in the survey.")) is not None
+    # one verb in two tenses: two times
+    assert check_number(span("The average household owned three cars."),
+                        span("The average household owns two cars.")) is None
+    assert check_date(span("The fair in Oslo opened on June 4, 2011."),
+                      span("The fair in Madrid opened on Nov. 20, 2011.")) is None
+
+
+def test_story_negation_needs_the_same_party():
+    # subjects with no word in common, or of another grammatical number, are two parties
+    assert check_negation(span("The river level hasn't fallen since the storm, officials said."),
+                          span("The reservoir's inflow also falls below the seasonal level, officials said.")) is None
+    assert check_negation(span("He has not faced a contested primary since his first election to the council."),
+                          span("Several councillors facing contested primaries next year backed the plan.")) is None
+    # a pronoun whose own sentence names the other side's subject apart from it is someone else
+    assert check_negation(span("She is due to appear in court on May 2, while Okafor's hearing is not set."),
+                          span("Okafor has not yet appeared in court on the fraud charges.")) is None
+    # the same party still contradicts
+    why = check_negation(span("The mayor has not signed the budget bill."), span("The mayor signed the budget bill on Monday."))
+    assert why and "signed" in why
+
+
+def test_deontic_negation_and_dropped_qualifiers_are_no_denial():
+    assert check_negation(span("You can't use the station's camera crew for another network."),
+                          span("The reporter requested the use of the station's camera crew for the interview.")) is None
+    assert check_negation(span("The agency said the owl was not facing sudden and severe threats."),
+                          span("The owl does face a serious threat, the agency said.")) is None
+    why = check_negation(span("The agency said the owl was not facing severe threats."),
+                         span("The owl does face severe threats, the agency said."))
+    assert why and "fac" in why

@@ -69,3 +69,25 @@ def test_a_different_figure_is_not_one_fact(scorer):
     other = storylens.analyze(articles=_story("500"))
     assert not _linked(other, "cut 300 jobs")
     assert _linked(storylens.analyze(articles=_story("500"), alignment="clauses"), "cut 300 jobs")
+
+
+class _NoContradiction:
+    """The shipped scorer with its contradiction head read as 0."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def score(self, pairs):
+        rows = self.inner.score(pairs).copy()
+        rows[:, 3] = 0.0
+        return rows
+
+
+def test_same_fact_contradictions_need_the_model_and_negations_stand_on_the_check(seed_dir, scorer):
+    from storylens.analyze import analyze_articles
+
+    articles, _ = read_inputs([str(seed_dir)])
+    real = {x.type for x in analyze_articles(articles, pair_scorer=scorer).contradictions}
+    assert {"entity", "negation"} <= real  # the seed's two gold contradictions, as the model backs them
+    muted = {x.type for x in analyze_articles(articles, pair_scorer=_NoContradiction(scorer)).contradictions}
+    assert "entity" not in muted and "negation" in muted

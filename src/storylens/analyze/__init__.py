@@ -12,7 +12,7 @@ import hashlib
 from ..embed import Embedder, get_embedder
 from ..model import Article, Brief, Entity, Quote, Reuse, Story
 from ..pairs import PairScorer, get_pair_scorer
-from .align import build_claims
+from .align import build_claims, count_copies
 from .claims import build_claims as build_pair_claims
 from .contradict import find_contradictions
 from .entities import find_entities
@@ -55,7 +55,9 @@ def analyze_articles(articles: list[Article], *, embedder: Embedder | None = Non
     What needs only the parses (entities, quotes, verbatim copies) runs while the model pass does.
     ``method`` says who decides the consensus claims:
       "verified" (the default): embeddings group clause units (align.py), then the sentence-pair
-                 model keeps only the members that state their group's fact (verify.py);
+                 model keeps only the members that state their group's fact (verify.py), and a
+                 number, date, entity or attribution contradiction stands only when the model's
+                 contradiction head agrees;
       "clauses": the embedding groups as they are (no pair model is loaded);
       "pairs":   whole sentences proposed by embeddings and judged by the pair model (judge.py,
                  claims.py), contradictions gated on its contradiction head: it loses seed-story
@@ -71,9 +73,12 @@ def analyze_articles(articles: list[Article], *, embedder: Embedder | None = Non
         claims = build_pair_claims(prep, judged)
         contradictions = find_contradictions(prep, sim, judged, scorer)
     else:
-        check = verifier(prep, pair_scorer or get_pair_scorer()) if method == "verified" else None
-        claims = build_claims(prep, sim, check)
-        contradictions = find_contradictions(prep, sim)
+        scorer = (pair_scorer or get_pair_scorer()) if method == "verified" else None
+        claims = build_claims(prep, sim, verifier(prep, scorer) if scorer is not None else None)
+        claims = count_copies(claims, copied)  # a passage copied word for word is one source
+        # a typed check proposes each contradiction; for a same-fact check the model's
+        # contradiction head must agree (contradict._model_agrees: those few pairs only)
+        contradictions = find_contradictions(prep, sim, scorer=scorer)
     from ..summarize import summarize
 
     summary = summarize(prep, claims, summary_words)

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
-from ..model import Claim, Span
+from ..model import Claim, Reuse, Span
 from .contradict import _dates, date_conflict
 from .details import detail_spans, story_texts
 from .prepare import Prepared
@@ -199,6 +200,11 @@ def _accept(prep: Prepared, verify: Verify | None = None) -> list[tuple[list[int
     groups = [_refine(prep, g, by_sentence) for g in _groups(prep)]
     if verify is not None:
         arts = prep.unit_articles()
+        # a member refined down to a piece that states no fact ("Kassie Siegel of the Center for
+        # ...", "Appearing on ...") agrees with the others on a name, not a fact: it leaves the group
+        fact = prep.unit_has_fact()
+        groups = [[u for u in g if fact[u]] for g in groups]
+        groups = [g for g in groups if len({arts[u] for u in g}) >= 2]
         groups = [g for g in verify([(g, g[_medoid(prep, g)]) for g in groups]) if len({arts[u] for u in g}) >= 2]
     scored = [(g, _coherence(prep, g)) for g in groups]
     scored.sort(key=lambda x: (-len(x[0]), -round(x[1], 2), min(x[0])))
@@ -307,3 +313,46 @@ def add_singles(claims: list[Claim], singles: list[tuple[int, Span]]) -> None:
         if (span.article, span.start, span.end) not in seen:
             seen.add((span.article, span.start, span.end))
             claims.append(Claim(f"c{len(claims) + 1}", span.text, "single", 1, [span], 0.0, [i]))
+
+
+# A member whose span is at least this share copied word for word (reuse.find_verbatim runs, eight
+# or more words in a row) from another member's span repeats that outlet's text, it does not confirm
+# it. 0.8 leaves room for a changed attribution or dateline around a copied passage; on the seed-2028
+# reading (benchmarks/RESULTS.md 8b) 12 of 157 consensus claims were one story's verse lines quoted
+# whole by a second outlet, each covered 100%.
+COPIED = 0.8
+
+
+def _copied_share(span: Span, others: list[Span], runs: list[Reuse]) -> float:
+    """The share of ``span`` inside verbatim runs whose other side falls in one of ``others``."""
+    cuts = []
+    for r in runs:
+        for mine, theirs in ((r.a, r.b), (r.b, r.a)):
+            if mine.article == span.article and any(o.article == theirs.article and o.start < theirs.end
+                                                    and theirs.start < o.end for o in others):
+                a, z = max(mine.start, span.start), min(mine.end, span.end)
+                if a < z:
+                    cuts.append((a, z))
+    covered, pos = 0, span.start
+    for a, z in sorted(cuts):
+        a = max(a, pos)
+        if z > a:
+            covered += z - a
+            pos = z
+    return covered / max(1, span.end - span.start)
+
+
+def count_copies(claims: list[Claim], runs: list[Reuse]) -> list[Claim]:
+    """Consensus claims whose every member is copied from another member (``COPIED``) have one
+    source: they become single-source claims (outlets 1) that keep every copy as support, the first
+    span the claim's own. The copying itself is in the brief's reuse section."""
+    verbatim = [r for r in runs if r.kind == "verbatim"]
+    if not verbatim:
+        return claims
+    out = []
+    for c in claims:
+        if c.kind == "consensus" and all(
+                _copied_share(s, [o for o in c.support if o is not s], verbatim) >= COPIED for s in c.support):
+            c = replace(c, kind="single", outlets=1)
+        out.append(c)
+    return out

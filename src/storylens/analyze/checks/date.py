@@ -2,14 +2,14 @@
 
 It refuses dates that can name one day ("Oct. 3" and "October", ``parse.date_conflict``), a decade
 as a year ("the 1980s"), and dates of two events: the dates must hang from one verb or noun, or
-from words both sentences have.
+from words both sentences have; and dates given for different places (``parse.different_places``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .parse import _dates, _per_span, _words, date_conflict
+from .parse import _dates, _per_span, _words, date_conflict, different_places
 
 # Words a date hangs from on its way to the event it dates ("on", "from", "in late 2007").
 _DATE_LINKS = {"prep", "pobj", "npadvmod", "nummod", "compound", "appos", "nmod", "amod", "poss", "pcomp", "advmod",
@@ -42,6 +42,8 @@ def check_date(a: Any, b: Any) -> str | None:
     date contradictions before this rule was one event."""
     if date_conflict(_dates(a), _dates(b)) is None:
         return None  # some date of one side fits one of the other: one event may be dated alike
+    if different_places(a, b):
+        return None  # two places: two events, whatever their dates
     da, db = _dated(a), _dated(b)
     words_a, words_b = _words(a), _words(b)
     for ea, dates_a in da.items():

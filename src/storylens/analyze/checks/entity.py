@@ -3,14 +3,14 @@
 
 It refuses mixed lists (nouns with names), open lists ("bonuses and other rewards"), parts of
 hyphenated words, one person's roles in an apposition ("Lee, a lawyer and former judge"), a member
-the other side has anywhere in its words, and spelling variants ("organisation", "organization").
+the other side has anywhere in its words, spelling variants ("organisation", "organization"), and lists given for different places.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .parse import _joined, _per_span, _words
+from .parse import _joined, _per_span, _words, different_places
 
 
 def _member(t: Any) -> bool:
@@ -50,6 +50,8 @@ def _variant_in(word: str, words: set[str]) -> bool:
 
 def check_entity(a: Any, b: Any) -> str | None:
     """A list that shares a member but differs in another ("wheat and corn" vs "wheat and rice")."""
+    if different_places(a, b):
+        return None  # two places' lists are two facts
     la, lb = _lists(a), _lists(b)
     words_a, words_b = _words(a), _words(b)
     for key in la.keys() & lb.keys():

@@ -1,11 +1,14 @@
 """Negation: one side denies what the other asserts (a negation cue governs words the other uses).
 
 It finds a negated clause on one side ("the minister never ordered the audit") whose denied words
-the other side states ("the minister ordered the audit"). It refuses hedged negation ("may not"),
+the other side states ("the minister ordered the audit"). It refuses hedged or deontic negation
+("may not", "can't", "should not"), a negation under a condition ("if"),
 idioms that assert ("no doubt", "not only", "whether or not"), negated knowing and answering ("has
 not confirmed", "did not respond"), bounds ("no more than") and hindering ("did not stop him from
 running"); and a pair that shares only one common word, or (``strict``, story analysis) lacks the
-negated predicate or a shared word beyond names and light verbs.
+negated predicate or a shared word beyond names and light verbs, or pairs a negated verb with
+another party's (a subject with no word in common, or of another grammatical number) or drops
+what qualifies the denied thing ("not catastrophic threats" against "a serious threat").
 """
 
 from __future__ import annotations
@@ -30,7 +33,10 @@ def _lemmas(span: Any) -> set[str]:
 
 
 # Epistemic modals: "may not be true" speculates, it does not deny. ("would not", "will not" do deny.)
-HEDGES = {"may", "might", "could"}
+# Deontic ones state a rule or a need, not a fact: "You can't use an NBC camera crew for another
+# outlet" is not denied by a report that someone requested the crew (a false negation on a
+# Multi-News validation story, 2031 contradiction sample), nor "should not be released" by "was released".
+HEDGES = {"may", "might", "could", "can", "should", "must", "shall", "ought"}
 # A negation followed by one of these is an idiom that asserts, not denies: "no doubt", "not only"
 # (and "whether or not" asks).
 IDIOMS = {"doubt", "matter", "only", "just", "wonder", "exactly"}
@@ -82,6 +88,11 @@ class Negation(NamedTuple):
     names: set[str]
     subject: set[str]
     predicate: set[str]
+    # the negated verb's subject as a token (None when it has none), for the other side's subject
+    subject_head: Any = None
+    # adjectives on the negated verb's object: "not facing sudden and catastrophic threats" denies
+    # those threats, which "does face a serious threat" does not assert
+    qualifiers: frozenset[str] = frozenset()
 
 
 # Words for saying something: "the speech did not refer to X" is contradicted by a report that it spoke of X,
@@ -132,7 +143,7 @@ def _negation_cues(span: Any) -> Any:
             continue
         if verb.lemma_.lower() in HINDER and any(c.lower_ == "from" for c in verb.children):
             continue
-        yield t, head, verb, (any(c.lower_ in HEDGES for c in verb.children if c.dep_ == "aux")
+        yield t, head, verb, (any(c.lower_ in HEDGES or c.lemma_.lower() in HEDGES for c in verb.children if c.dep_ == "aux")
                               or _conditional(verb))
 
 
@@ -192,9 +203,64 @@ def negation_scope(span: Any) -> Negation | None:
         core = [w for w in _core(verb if t.dep_ == "neg" else head) if w in set(words)]
         subject = [w for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for w in c.subtree]
         text = _join([w for w in words if w.i >= min(t.i, head.i)] or words)
+        # adjectives on the negated verb's object ("was not facing sudden and catastrophic threats")
+        qualifiers = frozenset(c.lemma_.lower() for w in verb.children if t.dep_ == "neg" and w.dep_ in ("dobj", "attr")
+                               and w.pos_ == "NOUN" for c in w.children
+                               if c.dep_ == "amod" and c.pos_ == "ADJ" and not c.is_stop)
         return Negation(text[:120], _content(core), _content(w for w in core if w.pos_ in ("PROPN", "NUM")),
-                        _content(subject), {w.lemma_.lower() for w in _predicate(t, head, verb)})
+                        _content(subject), {w.lemma_.lower() for w in _predicate(t, head, verb)},
+                        _subject_of(verb) if t.dep_ == "neg" else None, qualifiers)
     return None
+
+
+def _subject_of(verb: Any) -> Any:
+    """The subject token of a verb: its nsubj, the noun a participle or relative clause hangs from
+    ("Republicans facing ..."), or the subject of the verb an infinitive completes; None if none."""
+    for _ in range(3):
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj:
+            return subj[0]
+        if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return verb.head
+        if verb.dep_ not in ("xcomp", "conj", "acomp") or verb.head is verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def _number(t: Any) -> str | None:
+    """A subject's grammatical number ("Sing", "Plur") when the tagger gives one."""
+    n = t.morph.get("Number")
+    return n[0] if n else None
+
+
+def _same_subject(x: Any, y: Any) -> bool:
+    """Can two subject tokens be one party? Not when both are nouns or names with no content word in
+    common ("World population" against "Rwanda's fertility rate"), nor when their grammatical numbers
+    differ ("He has not faced ..." against "several Republicans facing ...")."""
+    cx = _content(t for t in x.subtree if t.pos_ in ("NOUN", "PROPN"))
+    cy = _content(t for t in y.subtree if t.pos_ in ("NOUN", "PROPN"))
+    if cx and cy and not cx & cy and x.pos_ != "PRON" and y.pos_ != "PRON":
+        return False
+    # a pronoun whose own sentence names the other side's subject apart from it stands for someone
+    # else: "She is due to appear in court, while McCullum's first appearance ..." is not McCullum
+    for pron, name in ((x, cy), (y, cx)):
+        if pron.pos_ == "PRON" and name and name & _content(t for t in pron.sent if t.pos_ == "PROPN"):
+            return False
+    nx, ny = _number(x), _number(y)
+    return not (nx and ny and nx != ny)
+
+
+def _subject_agrees(neg: Negation, pos: Any) -> bool:
+    """Whether some word of the other side that carries the negated predicate has a subject that can
+    be the negated verb's subject (or either has none to compare). Three false negations of the
+    2027/2028/2031 samples paired two parties' statements: a senator who "has not faced a
+    competitive campaign" with "several Republicans facing competitive re-elections"."""
+    if neg.subject_head is None:
+        return True
+    subjects = [_subject_of(t) for t in pos if t.lemma_.lower() in neg.predicate and t.pos_ in ("VERB", "AUX", "ADJ")]
+    subjects = [x for x in subjects if x is not None]
+    return not subjects or any(_same_subject(neg.subject_head, x) for x in subjects)
 
 
 def check_negation(a: Any, b: Any, *, strict: bool = True) -> str | None:
@@ -233,6 +299,10 @@ def check_negation(a: Any, b: Any, *, strict: bool = True) -> str | None:
     # festival" is not contradicted by a report about the festival)
     arguments = neg.denied - neg.predicate
     if strict and arguments and not (arguments & words - (set() if neg.predicate & SAYING else neg.names)):
+        return None
+    # the same party (see _subject_agrees), and what qualifies the denied thing ("catastrophic
+    # threats") asserted too
+    if strict and (not _subject_agrees(neg, pos) or neg.qualifiers - words):
         return None
     other = "B" if neg_side == "A" else "A"
     return (f"{neg_side} says \u201c{neg.text}\u201d; {other} states the opposite "

@@ -4,14 +4,16 @@ It refuses figures that can be one figure rounded ("57%" and "57.4%", ``parse.RO
 a figure inside the other side's range ("33 to 38"), a figure either side also gives (it counts two
 things: "seven of the ten children"), a noun counted twice on one side, a spelled-out number in a
 hyphenated word ("one-party rule"), a difference ("three more births") and figures on different
-weekdays ("four killed on Tuesday" against "125 died on Monday").
+weekdays ("four killed on Tuesday" against "125 died on Monday") or for different places
+(``parse.different_places``), or with one verb in two tenses ("had six children" against "has
+seven children").
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .parse import WEEKDAYS, _joined, _per_span, same_figure
+from .parse import WEEKDAYS, _joined, _per_span, different_places, same_figure
 
 # "three more births a day" is a difference, not a count
 _RELATIVE = {"more", "fewer", "less", "extra", "additional", "times"}
@@ -43,6 +45,30 @@ def _numbers(span: Any) -> dict[str, str | None]:
 
 
 @_per_span
+def _tenses(span: Any) -> dict[str, set[tuple[str, str]]]:
+    """For each counted noun (as ``_numbers`` keys them), the (lemma, tense) of the verbs it hangs
+    from: "the average woman had six children" -> {("have", "Past")}."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for t in span:
+        if t.like_num and t.head.pos_ in ("NOUN", "PROPN"):
+            v = t.head
+            while v.pos_ not in ("VERB", "AUX") and v.head is not v:
+                v = v.head
+            tense = v.morph.get("Tense")
+            if v.pos_ in ("VERB", "AUX") and tense:
+                out.setdefault(t.head.lemma_.lower(), set()).add((v.lemma_.lower(), tense[0]))
+    return out
+
+
+def _other_time(a: Any, b: Any, key: str) -> bool:
+    """Whether the two count ``key`` with one verb in different tenses: "the average woman had six
+    children" (18th-century Europe) against "the average woman has seven children" (today's Niger)
+    are two times, not one fact (a false contradiction on a Multi-News validation story)."""
+    ta, tb = _tenses(a).get(key, set()), _tenses(b).get(key, set())
+    return any(la == lb and xa != xb for la, xa in ta for lb, xb in tb) and not ta & tb
+
+
+@_per_span
 def _all_numbers(span: Any) -> list[str]:
     return [t.text for t in span if t.like_num]
 
@@ -56,16 +82,18 @@ def check_number(a: Any, b: Any) -> str | None:
     """The same counted thing with different values. Not when the figures can be one figure
     rounded (``same_figure``), when either side also gives the other's figure (it counts two
     things: "seven of the ten children"), or when the sides name different days ("four killed on
-    Tuesday" against "125 died on Monday")."""
+    Tuesday" against "125 died on Monday") or different places."""
     na, nb = _numbers(a), _numbers(b)
     wa, wb = _weekdays(a), _weekdays(b)
-    if wa and wb and not wa & wb:
+    if (wa and wb and not wa & wb) or different_places(a, b):
         return None
     for key in na.keys() & nb.keys():
         x, y = na[key], nb[key]
         if x is None or y is None or same_figure(x, y):
             continue
         if any(same_figure(x, o) for o in _all_numbers(b)) or any(same_figure(y, o) for o in _all_numbers(a)):
+            continue
+        if _other_time(a, b, key):
             continue
         return f"A gives {x} {key}, B gives {y} {key}"
     return None

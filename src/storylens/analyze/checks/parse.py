@@ -46,6 +46,25 @@ def _words(span: Any) -> set[str]:
     return {w for t in span for w in (t.lower_, t.lemma_.lower())}
 
 
+# Entity labels of places. A figure, date or list given for two different places is two facts:
+# "the average woman had six children" in 18th-century Europe against "seven children" in Niger
+# (a false number contradiction on a Multi-News validation story, seed-2028 reading).
+PLACES = {"GPE", "LOC", "FAC"}
+
+
+@_per_span
+def _places(span: Any) -> set[str]:
+    """The words of the places the span names, lower case ("south", "philadelphia")."""
+    return {t.lower_ for e in span.ents if e.label_ in PLACES for t in e if t.is_alpha and not t.is_stop}
+
+
+def different_places(a: Any, b: Any) -> bool:
+    """Whether both spans name a place and no word of one side's places is in the other's
+    ("Philadelphia" and "South Philadelphia" share one; "Europe" and "Niger" do not)."""
+    pa, pb = _places(a), _places(b)
+    return bool(pa and pb and not pa & pb)
+
+
 # ---- figures ----
 
 _WORD_NUMBERS = {w: k for k, w in enumerate((
