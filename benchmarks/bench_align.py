@@ -1,7 +1,7 @@
 """Alignment thresholds on the development data: do consensus claims carry what the story is about?
 
 No development set labels which clauses of a story state one fact, so this is a proxy, read side by
-side for several (LINK, COHERE) settings of ``storylens.analyze.align`` and weightings of the
+side for several (link, cohere) settings of ``storylens.analyze.params.AlignParams`` and weightings of the
 content-word overlap (``units.IDF_POWER``): the share of a claim's
 content words that the story's reference summary uses (Multi-News editors' summaries, NeuS/AllSides
 neutral roundups). Facts several outlets carry are what a summary keeps, so consensus claims score
@@ -29,7 +29,7 @@ from _util import fail, md_table, progress, repo_path, write_results
 from bench_summary import MULTI_NEWS, NEUS, load_multi_news, load_neus, read_articles
 
 OUT = "benchmarks/out/align"
-# (LINK, COHERE, IDF_POWER); the shipped setting is read from the modules and must be among them
+# (link, cohere, IDF_POWER); the shipped setting is read from the modules and must be among them
 SETTINGS = ((0.3, 0.3, 0.4), (0.3, 0.3, 1.0), (0.28, 0.28, 1.0), (0.3, 0.3, 0.5), (0.3, 0.3, 0.3),
             (0.28, 0.28, 0.4), (0.3, 0.25, 0.4), (0.25, 0.3, 0.4))
 Setting = tuple[float, float, float]
@@ -76,13 +76,16 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=60, help="the last N clusters of each data set")
     ap.add_argument("--out", default=None, help=f"output folder (default {OUT})")
     args = ap.parse_args()
+    from dataclasses import replace
+
     from storylens.analyze import align, units
+    from storylens.analyze.params import ALIGN
     from storylens.analyze.prepare import prepare
     from storylens.embed import get_embedder
 
     clusters = (load_multi_news(repo_path(MULTI_NEWS), None)[-args.limit :]
                 + load_neus(repo_path(NEUS), None)[-args.limit :])
-    shipped: Setting = (align.LINK, align.COHERE, units.IDF_POWER)
+    shipped: Setting = (ALIGN.link, ALIGN.cohere, units.IDF_POWER)
     if shipped not in SETTINGS:
         fail(f"the shipped setting {shipped} is not among SETTINGS")
     order = sorted(SETTINGS, key=lambda s: s != shipped)  # the shipped claims first: the others compare to them
@@ -99,9 +102,8 @@ def main() -> int:
             reference = content(cluster.reference)
             base: list[Any] = []
             for setting in order:
-                align.LINK, align.COHERE = setting[:2]
                 prep = _weigh(prep, setting[2])
-                claims = align.build_claims(prep)
+                claims = align.build_claims(prep, params=replace(ALIGN, link=setting[0], cohere=setting[1]))
                 cons = [c for c in claims if c.kind == "consensus"]
                 scores[setting].extend(overlap(c.text, reference) for c in cons)
                 if setting == shipped:
@@ -117,7 +119,6 @@ def main() -> int:
             units.IDF_POWER = shipped[2]  # the next story is prepared with the shipped weights
         if k % 20 == 0:
             progress(f"{k}/{len(clusters)} clusters, {time.perf_counter() - start:.0f}s")
-    align.LINK, align.COHERE = shipped[:2]
 
     def mean(x: list[float]) -> str:
         return f"{np.mean(x):.3f}" if x else "-"

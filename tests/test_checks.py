@@ -9,7 +9,8 @@ import pytest
 
 from storylens.analyze import checks
 from storylens.analyze.checks import REGISTRY
-from storylens.analyze.contradict import SAME_FACT_MIN, TOPIC_MIN, check_pair
+from storylens.analyze.contradict import check_pair
+from storylens.analyze.params import CONTRADICT
 from storylens.analyze.relate import BANDS, CHECKS, START
 from storylens.nlp import load_spacy
 
@@ -62,7 +63,7 @@ def test_each_check_fires_on_a_contradiction_not_on_a_paraphrase(name):
     assert check.story(span(p), span(q)) is None and check.pair(span(p), span(q)) is None
     assert check_pair(span(a), span(b), 1.0)[0] == name
     # below the same-fact band only the checks that run from the topic band are tried
-    low = check_pair(span(a), span(b), (TOPIC_MIN + SAME_FACT_MIN) / 2)
+    low = check_pair(span(a), span(b), (CONTRADICT.topic_min + CONTRADICT.same_fact_min) / 2)
     assert (low is not None and low[0] == name) == (not check.same_fact)
 
 

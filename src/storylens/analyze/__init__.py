@@ -18,6 +18,7 @@ from .contradict import find_contradictions
 from .entities import find_entities
 from .judge import judge
 from .verify import verifier
+from .params import DEFAULT, AnalysisParams
 from .pipeline import run_pipeline
 from .prepare import Prepared
 from .quotes import find_quotes
@@ -49,7 +50,7 @@ def _from_parses(parsed: Parsed) -> tuple[list[Entity], list[Quote], list[Reuse]
 
 def analyze_articles(articles: list[Article], *, embedder: Embedder | None = None, summary_words: int = 120,
                      story: str | None = None, pair_scorer: PairScorer | None = None,
-                     method: str = "verified") -> Brief:
+                     method: str = "verified", params: AnalysisParams = DEFAULT) -> Brief:
     """Analyse articles as one story and return its Brief.
 
     What needs only the parses (entities, quotes, verbatim copies) runs while the model pass does.
@@ -62,6 +63,7 @@ def analyze_articles(articles: list[Article], *, embedder: Embedder | None = Non
       "pairs":   whole sentences proposed by embeddings and judged by the pair model (judge.py,
                  claims.py), contradictions gated on its contradiction head: it loses seed-story
                  facts (benchmarks/RESULTS.md section 8).
+    ``params`` holds every tuned threshold (params.AnalysisParams; ``DEFAULT`` is what ships).
     """
     # parsed -> embedded -> units -> pairs, with the parse-only analyses while the model runs
     prep, (entities, quotes, copied) = run_pipeline(articles, embedder or get_embedder(), _from_parses)
@@ -69,16 +71,18 @@ def analyze_articles(articles: list[Article], *, embedder: Embedder | None = Non
     # -> claims and contradictions
     if method == "pairs":  # the pair model decides claims and contradictions (issue 14, in progress)
         scorer = pair_scorer or get_pair_scorer()
-        judged = judge(prep, sim, scorer)
+        judged = judge(prep, sim, scorer, params.judge)
         claims = build_pair_claims(prep, judged)
-        contradictions = find_contradictions(prep, sim, judged, scorer)
+        contradictions = find_contradictions(prep, sim, judged, scorer, params.contradict)
     else:
         scorer = (pair_scorer or get_pair_scorer()) if method == "verified" else None
-        claims = build_claims(prep, sim, verifier(prep, scorer) if scorer is not None else None)
-        claims = count_copies(claims, copied)  # a passage copied word for word is one source
+        claims = build_claims(prep, sim, verifier(prep, scorer, params.verify) if scorer is not None else None,
+                              params.align)
+        claims = count_copies(claims, copied, params.align)  # a passage copied word for word is one source
         # a typed check proposes each contradiction; for a same-fact check the model's
         # contradiction head must agree (contradict._model_agrees: those few pairs only)
-        contradictions = find_contradictions(prep, sim, scorer=scorer)
+        contradictions = find_contradictions(prep, sim, scorer=scorer, params=params.contradict,
+                                             bar=params.judge.contradiction)
     from ..summarize import summarize
 
     summary = summarize(prep, claims, summary_words)

@@ -2,9 +2,9 @@
 
 Facts live in clauses, so alignment works on clause units (``units.py``) scored by the blended
 similarity (centred embedding cosine plus rare-word overlap). Every unit links to its best unit in
-each other article when that pair clears ``LINK``. Links are then taken strongest first, and each
+each other article when that pair clears ``AlignParams.link``. Links are then taken strongest first, and each
 joins the two groups of units it connects when the groups come from different articles and the
-mean similarity of all their cross pairs reaches ``COHERE`` (average linkage, one unit per article),
+mean similarity of all their cross pairs reaches ``AlignParams.cohere`` (average linkage, one unit per article),
 so a claim stays one fact. A group spanning two or more articles is a consensus claim; its support
 spans are the clauses themselves, and what is left of a sentence outside every consensus clause
 stays a single-source detail.
@@ -21,36 +21,13 @@ import numpy as np
 from ..model import Claim, Reuse, Span
 from .contradict import _dates, date_conflict
 from .details import detail_spans, story_texts
+from .params import ALIGN, AlignParams
 from .prepare import Prepared
 from .units import pieces
 
 # verify.verifier's function: (group, representative) pairs -> the groups the pair model keeps
 Verify = Callable[[list[tuple[list[int], int]]], list[list[int]]]
 
-# Thresholds on the blended unit similarity, set on the seed story (gold.json) with claims scored
-# by ../shared/seeds/score_brief.py: LINK 0.3 with COHERE 0.25-0.3 found 13/15 gold facts; LINK 0.35
-# found 11/15 and 0.4 found 8/15; COHERE 0.35 lost 2 more. The 95th percentile of the best
-# cross-outlet match of a unit with no gold counterpart was 0.33 there, so LINK admits a few
-# unrelated pairs that COHERE and the one-unit-per-article rule then have to keep apart. Checked
-# on the development clusters of bench_align.py once word overlap weighed idf ** 0.4
-# (units.IDF_POWER): LINK = COHERE = 0.28 adds 71 claims on facts 0.3 does not report, whose share
-# of content words in the reference summary (0.258) is that of single-source claims (0.247), not of
-# consensus claims (0.407); so the bars stay.
-LINK = 0.3
-COHERE = 0.3
-# A candidate member whose span covers at least this share of a span already in an accepted claim
-# (same article) says the same thing again; 0.6 lets two clauses of one sentence carry two facts.
-OVERLAP = 0.6
-# A leftover stretch of a sentence shorter than this many words is not a detail of its own
-# ("he said", "on Monday"); same floor as units.MIN_UNIT_WORDS.
-MIN_DETAIL_WORDS = 5
-# A member is swapped for another unit of its sentence only when that one's mean similarity to the
-# other members is this much higher. Seed story: swaps at any gain (0.0-0.05) cost 2 gold facts
-# (12/15 -> 10/15: a clause won by a hair and lost the fragment); at 0.1 the facts stay and one more
-# unique detail is freed from a consensus span (4/8 -> 5/8). Measured again once a member could be
-# narrowed to a verbless piece too ("due to its weapons programmes"): 0.05 gives 11/15, 0.1 14/15,
-# 0.15 13/15 with one unique detail fewer.
-REFINE = 0.1
 _WORD = re.compile(r"\w+")
 # A clause that opens with a relative pronoun says something about a noun in the clause before it
 # ("..., which had split from X, as sovereign states"): alone it lacks its subject and verb.
@@ -61,7 +38,7 @@ _LEAD = re.compile(r"^(?:[\s,;:–—-]|[”’]|\"(?=\s))*")
 _TAIL = re.compile(r"[\s,;:–—-]+$")
 
 
-def _links(prep: Prepared) -> list[tuple[float, int, int]]:
+def _links(prep: Prepared, p: AlignParams = ALIGN) -> list[tuple[float, int, int]]:
     """(score, unit, unit) for each unit's best partner in each other article, strongest first."""
     i, j, cos = prep.unit_pairs()
     fact = prep.unit_has_fact()
@@ -70,7 +47,7 @@ def _links(prep: Prepared) -> list[tuple[float, int, int]]:
     if not len(i):
         return []
     score = prep.pair_similarity(i, j, cos)
-    keep = score >= LINK
+    keep = score >= p.link
     i, j, score = i[keep], j[keep], score[keep]
     arts = prep.unit_articles()
     best: dict[tuple[int, int], tuple[float, int]] = {}
@@ -101,19 +78,19 @@ def _same_time(prep: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return out
 
 
-def _groups(prep: Prepared) -> list[list[int]]:
+def _groups(prep: Prepared, p: AlignParams = ALIGN) -> list[list[int]]:
     """Average-linkage groups of units over the links, at most one unit per article."""
     arts = prep.unit_articles()
     group_of: dict[int, int] = {}  # unit -> group id; a unit in no group is its own group -1 - unit
     members: dict[int, list[int]] = {}
-    for _, u, v in _links(prep):
+    for _, u, v in _links(prep, p):
         gu, gv = group_of.get(u, -1 - u), group_of.get(v, -1 - v)
         if gu == gv:
             continue
         a, b = members.get(gu, [u]), members.get(gv, [v])
         if set(arts[a].tolist()) & set(arts[b].tolist()):
             continue
-        if float(prep.unit_similarity(np.array(a), np.array(b)).mean()) < COHERE:
+        if float(prep.unit_similarity(np.array(a), np.array(b)).mean()) < p.cohere:
             continue
         new = gu if gu >= 0 else (gv if gv >= 0 else u)
         members.pop(gu, None)
@@ -124,7 +101,7 @@ def _groups(prep: Prepared) -> list[list[int]]:
     return list(members.values())
 
 
-def _refine(prep: Prepared, group: list[int], by_sentence: dict[int, list[int]]) -> list[int]:
+def _refine(prep: Prepared, group: list[int], by_sentence: dict[int, list[int]], p: AlignParams = ALIGN) -> list[int]:
     """Swap each member for the unit of its sentence (whole, clause or window) that agrees best
     with the other members, so a claim's span is the stretch that carries the shared fact. A
     sentence can only link through a unit that states a fact (units.states_fact), but once linked
@@ -137,7 +114,7 @@ def _refine(prep: Prepared, group: list[int], by_sentence: dict[int, list[int]])
         means = prep.unit_similarity(options, others).mean(axis=1)
         current = float(means[list(options).index(u)])
         best = max(range(len(options)), key=lambda k: (round(float(means[k]), 3), -len(prep.units[options[k]].text)))
-        if float(means[best]) >= current + REFINE:
+        if float(means[best]) >= current + p.refine:
             group[pos] = int(options[best])
     return group
 
@@ -176,7 +153,7 @@ def _contained(a: tuple[int, int], b: tuple[int, int]) -> float:
     return max(0, inter) / max(1, min(a[1] - a[0], b[1] - b[0]))
 
 
-def _repeats(prep: Prepared, group: list[int], accepted: list[tuple[list[int], float]]) -> bool:
+def _repeats(prep: Prepared, group: list[int], accepted: list[tuple[list[int], float]], p: AlignParams = ALIGN) -> bool:
     """Does the group restate an accepted claim: in most of its articles, one span inside the other?"""
     arts = prep.unit_articles()
     spans = {arts[u]: (prep.units[u].start, prep.units[u].end) for u in group}
@@ -184,20 +161,20 @@ def _repeats(prep: Prepared, group: list[int], accepted: list[tuple[list[int], f
         if not any(arts[u] in spans for u in other):
             continue
         theirs = {arts[u]: (prep.units[u].start, prep.units[u].end) for u in other}
-        inside = sum(_contained(spans[a], theirs[a]) >= OVERLAP for a in spans if a in theirs)
+        inside = sum(_contained(spans[a], theirs[a]) >= p.overlap for a in spans if a in theirs)
         if inside == len(spans):
             return True
     return False
 
 
-def _accept(prep: Prepared, verify: Verify | None = None) -> list[tuple[list[int], float]]:
+def _accept(prep: Prepared, verify: Verify | None = None, p: AlignParams = ALIGN) -> list[tuple[list[int], float]]:
     """Groups best first; one restating an accepted claim is dropped, and members that repeat a
     clause an accepted claim holds are trimmed. With ``verify`` (verify.py), each group first keeps
     only the members the pair model says state its representative's fact."""
     by_sentence: dict[int, list[int]] = {}
     for k, unit in enumerate(prep.units):
         by_sentence.setdefault(unit.sentence, []).append(k)
-    groups = [_refine(prep, g, by_sentence) for g in _groups(prep)]
+    groups = [_refine(prep, g, by_sentence, p) for g in _groups(prep, p)]
     if verify is not None:
         arts = prep.unit_articles()
         # a member refined down to a piece that states no fact ("Kassie Siegel of the Center for
@@ -211,13 +188,13 @@ def _accept(prep: Prepared, verify: Verify | None = None) -> list[tuple[list[int
     taken: dict[str, list[tuple[int, int]]] = {}
     accepted: list[tuple[list[int], float]] = []
     for group, score in scored:
-        if _repeats(prep, group, accepted):
+        if _repeats(prep, group, accepted, p):
             continue
         keep = []
         for u in group:
             unit = prep.units[u]
             art = prep.sentences[unit.sentence].article
-            if not any(_overlap((unit.start, unit.end), t) >= OVERLAP for t in taken.get(art, [])):
+            if not any(_overlap((unit.start, unit.end), t) >= p.overlap for t in taken.get(art, [])):
                 keep.append(u)
         if len({prep.sentences[prep.units[u].sentence].article for u in keep}) < 2:
             continue
@@ -246,7 +223,7 @@ def _medoid(prep: Prepared, group: list[int]) -> int:
                                                  -len(prep.units[group[k]].text)))
 
 
-def _leftovers(prep: Prepared, covered: dict[int, list[tuple[int, int]]]) -> list[tuple[int, Span]]:
+def _leftovers(prep: Prepared, covered: dict[int, list[tuple[int, int]]], p: AlignParams = ALIGN) -> list[tuple[int, Span]]:
     """Stretches of each sentence outside every consensus clause, long enough to be a detail."""
     out = []
     for i, s in enumerate(prep.sentences):
@@ -262,7 +239,7 @@ def _leftovers(prep: Prepared, covered: dict[int, list[tuple[int, int]]]) -> lis
             text = s.text[a - s.start : z - s.start]
             lead = len(_LEAD.match(text).group(0))
             m = _TAIL.sub("", text[lead:])
-            if len(_WORD.findall(m)) < MIN_DETAIL_WORDS:
+            if len(_WORD.findall(m)) < p.min_detail_words:
                 continue
             start = a + lead
             out.append((i, Span(s.article, start, start + len(m), m)))
@@ -279,7 +256,8 @@ def _restates(support: list[Span], earlier: list[Span]) -> bool:
                for s in support)
 
 
-def build_claims(prep: Prepared, sim: object = None, verify: Verify | None = None) -> list[Claim]:
+def build_claims(prep: Prepared, sim: object = None, verify: Verify | None = None,
+                 params: AlignParams = ALIGN) -> list[Claim]:
     """Consensus claims (two or more articles) then single-source claims, in reading order.
 
     Single-source claims are the stretches of sentences outside every consensus member, and the
@@ -289,7 +267,7 @@ def build_claims(prep: Prepared, sim: object = None, verify: Verify | None = Non
     covered: dict[int, list[tuple[int, int]]] = {}
     texts = story_texts(prep.articles)
     singles: list[tuple[int, Span]] = []
-    for group, score in _accept(prep, verify):
+    for group, score in _accept(prep, verify, params):
         rep = group[_medoid(prep, group)]
         ordered = sorted(group, key=lambda u: (u != rep, prep.unit_articles()[u], prep.units[u].start))
         for u in group:
@@ -301,7 +279,7 @@ def build_claims(prep: Prepared, sim: object = None, verify: Verify | None = Non
             continue  # the same passages as a claim already made (a sentence and its own clause)
         claims.append(Claim(f"c{len(claims) + 1}", prep.units[rep].text, "consensus", n, support, round(score, 4),
                             [prep.units[u].sentence for u in ordered]))
-    singles.extend(_leftovers(prep, covered))
+    singles.extend(_leftovers(prep, covered, params))
     add_singles(claims, singles)
     return claims
 
@@ -313,14 +291,6 @@ def add_singles(claims: list[Claim], singles: list[tuple[int, Span]]) -> None:
         if (span.article, span.start, span.end) not in seen:
             seen.add((span.article, span.start, span.end))
             claims.append(Claim(f"c{len(claims) + 1}", span.text, "single", 1, [span], 0.0, [i]))
-
-
-# A member whose span is at least this share copied word for word (reuse.find_verbatim runs, eight
-# or more words in a row) from another member's span repeats that outlet's text, it does not confirm
-# it. 0.8 leaves room for a changed attribution or dateline around a copied passage; on the seed-2028
-# reading (benchmarks/RESULTS.md 8b) 12 of 157 consensus claims were one story's verse lines quoted
-# whole by a second outlet, each covered 100%.
-COPIED = 0.8
 
 
 def _copied_share(span: Span, others: list[Span], runs: list[Reuse]) -> float:
@@ -342,8 +312,8 @@ def _copied_share(span: Span, others: list[Span], runs: list[Reuse]) -> float:
     return covered / max(1, span.end - span.start)
 
 
-def count_copies(claims: list[Claim], runs: list[Reuse]) -> list[Claim]:
-    """Consensus claims whose every member is copied from another member (``COPIED``) have one
+def count_copies(claims: list[Claim], runs: list[Reuse], params: AlignParams = ALIGN) -> list[Claim]:
+    """Consensus claims whose every member is copied from another member (``AlignParams.copied``) have one
     source: they become single-source claims (outlets 1) that keep every copy as support, the first
     span the claim's own. The copying itself is in the brief's reuse section."""
     verbatim = [r for r in runs if r.kind == "verbatim"]
@@ -352,7 +322,7 @@ def count_copies(claims: list[Claim], runs: list[Reuse]) -> list[Claim]:
     out = []
     for c in claims:
         if c.kind == "consensus" and all(
-                _copied_share(s, [o for o in c.support if o is not s], verbatim) >= COPIED for s in c.support):
+                _copied_share(s, [o for o in c.support if o is not s], verbatim) >= params.copied for s in c.support):
             c = replace(c, kind="single", outlets=1)
         out.append(c)
     return out

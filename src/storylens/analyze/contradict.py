@@ -24,27 +24,14 @@ from ..pairs import PairScorer
 from .checks import REGISTRY
 from .checks.parse import _dates, date_conflict  # noqa: F401 (re-exported: align.py and claims.py import them here)
 from .judge import PARAMS, Judged, more
+from .params import CONTRADICT, ContradictParams
 from .prepare import Prepared, Similarity
 
-# Pairs below this centred similarity are about different things; set from the seed story, where
-# the sentences an analyst pairs as contradicting score 0.25-0.45 (they share the topic words but
-# not the polarity, which pulls embeddings apart).
-TOPIC_MIN = 0.25
-# Number/date/entity/attribution checks need the two sentences to report the same fact. At 0.42 the
-# seed story gave four date "contradictions" between different events (January vs March
-# accusations, 1991 vs 2022). 0.55 (align.py's STRONG threshold) still let through different facts
-# of one topic: on 100 development stories (50 NeuS, 50 Multi-News) 21 of the 67 typed
-# contradictions scored 0.55-0.6, and a reader would call 3 of them one (two different totals of a
-# letter's words, a denial of a report); above 0.6 they are mostly real (different death tolls, floors,
-# index falls). The seed story's contradiction of this kind scores 0.83.
-SAME_FACT_MIN = 0.6
-
-
-def check_pair(a: Any, b: Any, sim: float) -> tuple[str, str] | None:
+def check_pair(a: Any, b: Any, sim: float, params: ContradictParams = CONTRADICT) -> tuple[str, str] | None:
     """(type, explanation) when two aligned spaCy spans disagree in a checkable way: the first
     check of the registry that fires, each from its band (``Check.same_fact``)."""
     for check in REGISTRY.values():
-        if sim >= (SAME_FACT_MIN if check.same_fact else TOPIC_MIN):
+        if sim >= (params.same_fact_min if check.same_fact else params.topic_min):
             why = check.story(a, b)
             if why:
                 return check.name, why
@@ -52,7 +39,8 @@ def check_pair(a: Any, b: Any, sim: float) -> tuple[str, str] | None:
 
 
 def find_contradictions(prep: Prepared, sim: Similarity, judged: Judged | None = None,
-                        scorer: PairScorer | None = None) -> list[Contradiction]:
+                        scorer: PairScorer | None = None, params: ContradictParams = CONTRADICT,
+                        bar: float = PARAMS.contradiction) -> list[Contradiction]:
     """Contradicting sentence pairs across the story's articles, strongest first.
 
     A typed check proposes (and explains) each contradiction. With ``judged`` (the pairs path) the
@@ -63,8 +51,8 @@ def find_contradictions(prep: Prepared, sim: Similarity, judged: Judged | None =
     with every sentence on the topic.
     """
     hits = []
-    for i, j, score in sim.pairs(TOPIC_MIN):  # candidate pairs only, never all pairs
-        hit = check_pair(prep.spacy_span(i), prep.spacy_span(j), score)
+    for i, j, score in sim.pairs(params.topic_min):  # candidate pairs only, never all pairs
+        hit = check_pair(prep.spacy_span(i), prep.spacy_span(j), score, params)
         if hit:
             hits.append((score, i, j, hit))
     if judged is not None and scorer is not None:
@@ -72,7 +60,7 @@ def find_contradictions(prep: Prepared, sim: Similarity, judged: Judged | None =
         hits = [h for h in hits if (s := judged.get(h[1], h[2])) is not None
                 and s.contradiction >= judged.params.contradiction]
     elif scorer is not None:
-        hits = _model_agrees(prep, scorer, hits)
+        hits = _model_agrees(prep, scorer, hits, bar)
     hits.sort(key=lambda h: -h[0])
     kept: list[tuple[float, int, int, tuple[str, str]]] = []
     taken: set[tuple[int, str]] = set()
@@ -83,17 +71,17 @@ def find_contradictions(prep: Prepared, sim: Similarity, judged: Judged | None =
         taken.update({(i, aj), (j, ai)})
         kept.append((s, i, j, hit))
     found: list[Contradiction] = []
-    for s, i, j, (kind, why) in _one_side_first(prep, kept):
+    for s, i, j, (kind, why) in _one_side_first(prep, kept, params):
         found.append(Contradiction(f"x{len(found) + 1}", kind, why, prep.sentences[i].span(),
                                    prep.sentences[j].span(), s))
     return found
 
 
-def _model_agrees(prep: Prepared, scorer: PairScorer, hits: list[tuple[float, int, int, tuple[str, str]]]
-                  ) -> list[tuple[float, int, int, tuple[str, str]]]:
+def _model_agrees(prep: Prepared, scorer: PairScorer, hits: list[tuple[float, int, int, tuple[str, str]]],
+                  bar: float = PARAMS.contradiction) -> list[tuple[float, int, int, tuple[str, str]]]:
     """The hits of the same-fact checks (number, date, entity, attribution) that the model's
     contradiction head backs, read in both orders and averaged (the head is not symmetric: 0.54 one
-    way and 0.96 the other on the seed story's substances), at or above judge.Params.contradiction.
+    way and 0.96 the other on the seed story's substances), at or above ``bar`` (judge.Params.contradiction).
     Negation hits stand on the check: they come from the topic band, pairs of one topic rather
     than one fact, which the head was not taught to judge; the seed story's denial (a message that
     "made no explicit mention" of the war, against reports of support for it) scores low there.
@@ -106,12 +94,12 @@ def _model_agrees(prep: Prepared, scorer: PairScorer, hits: list[tuple[float, in
     texts = [(prep.sentences[i].text, prep.sentences[j].text) for _, i, j, _ in gated]
     rows = scorer.score(texts + [(b, a) for a, b in texts])
     n = len(gated)
-    backed = {(h[1], h[2]) for k, h in enumerate(gated) if (rows[k][3] + rows[n + k][3]) / 2 >= PARAMS.contradiction}
+    backed = {(h[1], h[2]) for k, h in enumerate(gated) if (rows[k][3] + rows[n + k][3]) / 2 >= bar}
     return [h for h in hits if not REGISTRY[h[3][0]].same_fact or (h[1], h[2]) in backed]
 
 
-def _one_side_first(prep: Prepared, hits: list[tuple[float, int, int, tuple[str, str]]]
-                    ) -> list[tuple[float, int, int, tuple[str, str]]]:
+def _one_side_first(prep: Prepared, hits: list[tuple[float, int, int, tuple[str, str]]],
+                    params: ContradictParams = CONTRADICT) -> list[tuple[float, int, int, tuple[str, str]]]:
     """Put as side A the sentence a contradiction shares with others of its type (one denial
     against several outlets' reports), so that a reader's view can group them under it; the
     explanation is re-read in that order. Order and pairs are unchanged."""
@@ -119,7 +107,7 @@ def _one_side_first(prep: Prepared, hits: list[tuple[float, int, int, tuple[str,
     out = []
     for s, i, j, (kind, why) in hits:
         if seen[(kind, j)] > seen[(kind, i)]:
-            again = check_pair(prep.spacy_span(j), prep.spacy_span(i), s)
+            again = check_pair(prep.spacy_span(j), prep.spacy_span(i), s, params)
             if again is not None and again[0] == kind:
                 i, j, why = j, i, again[1]
         out.append((s, i, j, (kind, why)))

@@ -17,11 +17,11 @@ from ..model import Span
 # Entity labels that never make a detail: ordinals ("first") and bare counts ("two") recur in
 # every story without naming anything an outlet could add.
 SKIP = {"ORDINAL", "CARDINAL"}
-# A detail phrase has at least this many words (same floor as align.MIN_DETAIL_WORDS: "such as
+# A detail phrase has at least this many words (same floor as AlignParams.min_detail_words: "such as
 # <name>" alone does not read as a detail, "<noun> such as <name>" does).
 MIN_WORDS = 5
 # A phrase covering at least this share of its member is the member itself, not something added
-# to it (same share as align.OVERLAP, which decides when two spans say the same thing).
+# to it (same share as AlignParams.overlap, which decides when two spans say the same thing).
 MAX_SHARE = 0.6
 _WORD = re.compile(r"\w+")
 _EDGE = " ,;:\u2013\u2014-"

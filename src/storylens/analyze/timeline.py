@@ -11,7 +11,7 @@ MONTHS = {m: i + 1 for i, m in enumerate(["january", "february", "march", "april
                                            "september", "october", "november", "december"])}
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTH = re.compile(r"\b(" + "|".join(MONTHS) + r")\b(?:\s+(\d{1,2})\b)?", re.IGNORECASE)
-# Two dated sentences from different outlets are one event when they align as one fact (align.LINK).
+# Two dated sentences from different outlets are one event when they align as one fact (params.AlignParams.link).
 SAME_EVENT = 0.42
 
 

@@ -55,13 +55,13 @@ LEXICAL_WEIGHT = 0.3
 # score the sum of idf ** (2 * IDF_POWER) over them. At 1.0 (plain tf-idf, the weight squared in
 # the product) two paraphrases of a fact that restates the story's topic share only its common words,
 # and those counted for almost nothing against the rare words each wraps them in. Measured
-# on the development clusters of bench_align.py (last 60 of Multi-News validation and of NeuS, LINK
-# and COHERE unchanged; consensus claims and their mean share of content words in the reference
+# on the development clusters of bench_align.py (last 60 of Multi-News validation and of NeuS, link
+# and cohere (params.AlignParams) unchanged; consensus claims and their mean share of content words in the reference
 # summary): 1.0 gives 1,139 claims at 0.407; 0.75 1,180 / 0.404; 0.5 1,211 / 0.405; 0.45 1,220 /
 # 0.407; 0.4 1,226 / 0.407; 0.3 1,235 / 0.405; 0.0 (plain word counts) 1,279 / 0.402. 0.4 adds the
 # most claims without lowering the mean; its 66 claims on facts no shipped claim touched score
 # 0.384, against 0.361-0.365 for shipped claims of blend 0.30-0.40, 0.250 for single-source claims
-# and 0.263 for those that lowering LINK and COHERE to 0.28 adds (benchmarks/RESULTS.md section 3).
+# and 0.263 for those that lowering link and cohere to 0.28 adds (benchmarks/RESULTS.md section 3).
 IDF_POWER = 0.4
 # Pairs whose centred embedding cosine is below this are never candidates. 0.2 sits under every
 # consumer's threshold (contradictions 0.25, alignment 0.3 on the blend) and keeps 10-15% of pairs.

@@ -25,7 +25,7 @@ class Check:
     ``story`` is the strict form story analysis runs on its hundreds of candidate pairs; ``pair``
     the form ``relate`` runs on the one pair a reader chose (looser where the check has a strict
     rule). ``same_fact``: the story path runs it only on pairs in the same-fact band
-    (contradict.SAME_FACT_MIN) rather than from the topic band (contradict.TOPIC_MIN).
+    (params.ContradictParams.same_fact_min) rather than from the topic band (topic_min).
     ``pair_rank``: where ``relate`` reports it when several checks fire on one pair, lowest first.
     """
 
@@ -39,14 +39,14 @@ class Check:
 # In the order the story path tries them (the first that fires names the contradiction). relate
 # reports the most specific reading first (pair_rank): negation, attribution, then the rest.
 REGISTRY: Mapping[str, Check] = MappingProxyType({c.name: c for c in (
-    # A denial pulls the embeddings apart, so negation runs from the topic band (see TOPIC_MIN).
+    # A denial pulls the embeddings apart, so negation runs from the topic band (ContradictParams.topic_min).
     Check("negation", negation.check_negation, partial(negation.check_negation, strict=False),
           same_fact=False, pair_rank=0),
-    # Number, date and entity need the two sentences to report the same fact (see SAME_FACT_MIN).
+    # Number, date and entity need the two sentences to report the same fact (ContradictParams.same_fact_min).
     Check("number", number.check_number, number.check_number, same_fact=True, pair_rank=2),
     Check("date", date.check_date, date.check_date, same_fact=True, pair_rank=3),
     Check("entity", entity.check_entity, entity.check_entity, same_fact=True, pair_rank=4),
-    # Attribution waits for the same-fact band: at TOPIC_MIN the seed story paired a capital city's
+    # Attribution waits for the same-fact band: at topic_min the seed story paired a capital city's
     # claim with its country's accusation (one party under two names) about different events.
     Check("attribution", attribution.check_attribution, partial(attribution.check_attribution, strict=False),
           same_fact=True, pair_rank=1),
