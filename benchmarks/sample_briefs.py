@@ -5,8 +5,11 @@ Sampling (no story here was used to tune anything): Multi-News validation cluste
 bucket is a test bucket (training/pairdata.py; the pair model's silver pairs come from the
 training buckets only) and NeuS/AllSides validation stories (never trained on), each list shuffled
 by --seed, the first --n of each taken. Multi-News documents are raw scraped text, fed as they are.
+--exclude-seeds leaves out every story an earlier sample drew (SEED with --n, or SEED:N), so a new reading is of
+stories no rule was made from (the Multi-News test pool holds only 40 clusters, so samples overlap).
 
-usage: python benchmarks/sample_briefs.py [--data ../shared/data] [--n 10] [--seed 2026] [--out FILE]
+usage: python benchmarks/sample_briefs.py [--data ../shared/data] [--n 10] [--seed 2026]
+                                          [--exclude-seeds 2027,2028,2031:20] [--out FILE]
 """
 
 from __future__ import annotations
@@ -22,13 +25,16 @@ sys.path[:0] = [str(ROOT / "training")]
 import pairdata
 
 
-def stories(data: Path, n: int, seed: int) -> list[tuple[str, list[tuple[str, str]]]]:
+def stories(data: Path, n: int, seed: int, exclude: frozenset[str] = frozenset()
+            ) -> list[tuple[str, list[tuple[str, str]]]]:
     rng = random.Random(seed)
     mn = [json.loads(x) for x in (data / "multi-news-val" / "validation.jsonl").read_text(encoding="utf-8").splitlines()]
     mn = [c for c in mn if pairdata.part("multinews:" + c["id"]) == "test" and len(c["documents"]) >= 2]
     ns = [json.loads(x) for x in (data / "neus-allsides-val" / "val.jsonl").read_text(encoding="utf-8").splitlines()]
     rng.shuffle(mn)
     rng.shuffle(ns)
+    mn = [c for c in mn if f"multinews:{c['id']}" not in exclude]
+    ns = [s for s in ns if f"neus:{s['id']}" not in exclude]
     out = [(f"multinews:{c['id']}", [("", d) for d in c["documents"]]) for c in mn[:n]]
     out += [(f"neus:{s['id']}", [(a.get("title", ""), a["text"]) for a in s["articles"]]) for s in ns[:n]]
     return out
@@ -39,6 +45,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--n", type=int, default=10)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--exclude-seeds", default="", help="comma-separated seeds whose samples to leave out (SEED uses --n, SEED:N draws N)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "sample-briefs.txt")
     args = ap.parse_args()
     import storylens
@@ -46,7 +53,9 @@ def main() -> int:
 
     lines = []
     totals = {"stories": 0, "consensus": 0, "contradictions": 0}
-    for sid, docs in stories(args.data, args.n, args.seed):
+    exclude = frozenset(sid for s in filter(None, args.exclude_seeds.split(","))
+                        for sid, _ in stories(args.data, int(s.partition(":")[2] or args.n), int(s.partition(":")[0])))
+    for sid, docs in stories(args.data, args.n, args.seed, exclude):
         arts = [Article(f"{k}", text, title=title) for k, (title, text) in enumerate(docs) if text.strip()]
         brief = storylens.analyze(articles=arts)
         consensus = [c for c in brief.claims if c.kind == "consensus"]

@@ -222,7 +222,7 @@ def _subject_of(verb: Any) -> Any:
             return subj[0]
         if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return verb.head
-        if verb.dep_ not in ("xcomp", "conj", "acomp") or verb.head is verb:
+        if verb.dep_ not in ("xcomp", "conj", "acomp") or verb.head.i == verb.i:
             return None
         verb = verb.head
     return None

@@ -52,7 +52,7 @@ def _tenses(span: Any) -> dict[str, set[tuple[str, str]]]:
     for t in span:
         if t.like_num and t.head.pos_ in ("NOUN", "PROPN"):
             v = t.head
-            while v.pos_ not in ("VERB", "AUX") and v.head is not v:
+            while v.pos_ not in ("VERB", "AUX") and v.head.i != v.i:
                 v = v.head
             tense = v.morph.get("Tense")
             if v.pos_ in ("VERB", "AUX") and tense:
