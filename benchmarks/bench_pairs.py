@@ -11,7 +11,8 @@ Every figure is on pairs training never saw: the test part of training/pairdata.
   MRPC stories    the analysis itself: each story is two articles built from K consecutive test
                   pairs, article A holding the first sentences and B the second ones (B shuffled by a
                   seeded generator), one sentence a paragraph. A sentence pair counts as linked when
-                  one consensus claim has a support span in both sentences. Over every cross pair of
+                  one consensus claim (or one claim of word-for-word copies, which the brief counts as one
+                  source) has a support span in both sentences. Over every cross pair of
                   every story: precision = linked true pairs / linked pairs, recall = linked true
                   pairs / true pairs (MRPC label 1).
 
@@ -119,7 +120,9 @@ def mrpc_stories(data: Path, k: int, seed: int, out: dict, part: str = "test") -
         brief = storylens.analyze(articles=arts)
         links = set()
         for c in brief.claims:
-            if c.kind != "consensus":
+            # a consensus claim links its members; so does a claim of copies (align.count_copies: a
+            # passage copied word for word, one source but still one fact in both articles)
+            if c.kind != "consensus" and len({sp.article for sp in c.support}) < 2:
                 continue
             a = {_sentence_of(starts["A"], sp.start) for sp in c.support if sp.article.endswith("-A")}
             b = {order[_sentence_of(starts["B"], sp.start)] for sp in c.support if sp.article.endswith("-B")}

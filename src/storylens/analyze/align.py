@@ -174,14 +174,15 @@ def _accept(prep: Prepared, verify: Verify | None = None, p: AlignParams = ALIGN
     by_sentence: dict[int, list[int]] = {}
     for k, unit in enumerate(prep.units):
         by_sentence.setdefault(unit.sentence, []).append(k)
-    groups = [_refine(prep, g, by_sentence, p) for g in _groups(prep, p)]
+    linked = _groups(prep, p)
+    groups = [_refine(prep, g, by_sentence, p) for g in linked]
     if verify is not None:
         arts = prep.unit_articles()
         # a member refined down to a piece that states no fact ("Kassie Siegel of the Center for
-        # ...", "Appearing on ...") agrees with the others on a name, not a fact: it leaves the group
+        # ...", "Appearing on ...") is read by the model as agreeing on a name, not a fact: it goes
+        # back to the unit it linked through, which states one (_links)
         fact = prep.unit_has_fact()
-        groups = [[u for u in g if fact[u]] for g in groups]
-        groups = [g for g in groups if len({arts[u] for u in g}) >= 2]
+        groups = [[u if fact[u] else o for u, o in zip(g, before)] for g, before in zip(groups, linked)]
         groups = [g for g in verify([(g, g[_medoid(prep, g)]) for g in groups]) if len({arts[u] for u in g}) >= 2]
     scored = [(g, _coherence(prep, g)) for g in groups]
     scored.sort(key=lambda x: (-len(x[0]), -round(x[1], 2), min(x[0])))
