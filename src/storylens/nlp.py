@@ -61,9 +61,37 @@ def _numpy_matmul(nlp: Any) -> Any:
     return nlp
 
 
+# Longest piece of text given to spaCy at once. spaCy refuses a text over nlp.max_length (1,000,000
+# characters, error E088) and its parse needs memory in proportion to the text; news paragraphs are a
+# few hundred to a few thousand characters, so only a hostile or broken paragraph reaches this bound.
+# Such a paragraph is cut into pieces at the last sentence end (else space) before it; the cut costs
+# at most one split sentence per 100,000 characters (benchmarks/bench_hostile.py, RESULTS section 9).
+MAX_PIECE = 100_000
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+
+def _pieces(offset: int, para: str) -> Iterator[tuple[int, str]]:
+    """The paragraph itself, or, when longer than MAX_PIECE, pieces of it of at most MAX_PIECE."""
+    start = 0
+    while len(para) - start > MAX_PIECE:
+        window = para[start : start + MAX_PIECE]
+        cut = _last_end(_SENTENCE_END, window) or _last_end(_SPACE, window) or MAX_PIECE
+        yield offset + start, para[start : start + cut]
+        start += cut
+    yield offset + start, para[start:]
+
+
+def _last_end(pattern: re.Pattern[str], window: str) -> int:
+    """End of the last match of ``pattern`` in the second half of ``window`` (0 when none)."""
+    return max((m.end() for m in pattern.finditer(window, len(window) // 2)), default=0)
+
+
 def paragraphs(text: str) -> list[tuple[int, str]]:
-    """(offset, paragraph) for each blank-line separated paragraph of ``text``."""
-    return [(m.start(), m.group()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+    """(offset, paragraph) for each blank-line separated paragraph of ``text``; a paragraph longer
+    than MAX_PIECE comes as several pieces, so spaCy never gets more than it can parse."""
+    return [piece for m in _PARAGRAPH.finditer(text) if m.group().strip()
+            for piece in _pieces(m.start(), m.group()) if piece[1].strip()]
 
 
 def parse_article(article: Article) -> list[tuple[int, Any]]:

@@ -9,6 +9,7 @@ Article has no place for (``story`` and any unknown keys), so nothing in the exp
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -47,6 +48,10 @@ def _parse_line(raw: bytes, source: str) -> dict[str, Any]:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON ({exc.msg} at column {exc.colno})", source) from exc
+    except ValueError as exc:  # a number past Python's int digit limit (sys.get_int_max_str_digits)
+        raise InputError(f"a JSON number has more than {sys.get_int_max_str_digits()} digits", source) from exc
+    except RecursionError as exc:
+        raise InputError("JSON nested too deeply to read", source) from exc
     if not isinstance(record, dict):
         raise InputError(f"not a JSON object (a {_json_type(record)})", source)
     return record

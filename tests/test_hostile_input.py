@@ -1,0 +1,63 @@
+"""Issue 18: hostile inputs give one clear line naming the input, and the rest of the batch is read."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from storylens.cli import main
+from storylens.ingest import read_inputs
+from storylens.model import Article
+from storylens.nlp import MAX_PIECE, paragraphs, parse_articles, sentences_from_docs
+
+GOOD = '{"id": "good", "text": "The council approved the new budget for roads on Monday evening."}\n'
+
+
+def _jsonl(tmp_path: Path, first_line: str) -> Path:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(first_line + "\n" + GOOD, encoding="utf-8")
+    return path
+
+
+def test_huge_json_number_is_one_problem_and_the_next_line_is_read(tmp_path: Path) -> None:
+    digits = "1" * (sys.get_int_max_str_digits() + 700)
+    path = _jsonl(tmp_path, '{"id": "a", "text": "Some words here.", "n": ' + digits + "}")
+    articles, problems = read_inputs([str(path)])
+    assert [a.id for a in articles] == ["good"]
+    assert [str(p) for p in problems] == [
+        f"{path}:1: a JSON number has more than {sys.get_int_max_str_digits()} digits"]
+
+
+def test_deeply_nested_json_is_one_problem_and_the_next_line_is_read(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path, '{"id": "a", "text": "Hi.", "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    articles, problems = read_inputs([str(path)])
+    assert [a.id for a in articles] == ["good"]
+    assert [str(p) for p in problems] == [f"{path}:1: JSON nested too deeply to read"]
+
+
+def test_ingest_cli_skips_the_bad_line_without_a_traceback(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path, '{"id": "a", "text": "Hi.", "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    result = CliRunner().invoke(main, ["extract", str(path)])
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1
+    assert f"{path}:1: JSON nested too deeply to read" in result.output
+
+
+def test_a_paragraph_past_spacys_limit_is_parsed_in_pieces() -> None:
+    sentence = "The council said its budget would rise by ten percent next year. "
+    text = "Budget rises\n\n" + sentence * (1_000_001 // len(sentence) + 1)
+    pieces = paragraphs(text)
+    assert all(len(p) <= MAX_PIECE for _, p in pieces)
+    assert all(text[o : o + len(p)] == p for o, p in pieces)
+    assert all(p.endswith("year. ") for _, p in pieces[1:-1])  # cut at sentence ends
+    article = Article("long", text)
+    sents = sentences_from_docs("long", parse_articles([article])["long"])
+    assert sents and all(text[s.start : s.end] == s.text for s in sents)
+
+
+def test_ordinary_paragraphs_are_unchanged() -> None:
+    text = "Title\n\nFirst paragraph. Two sentences.\nSame paragraph.\n\n\nSecond one."
+    assert paragraphs(text) == [(0, "Title"), (7, "First paragraph. Two sentences.\nSame paragraph."),
+                                (57, "Second one.")]
