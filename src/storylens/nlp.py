@@ -65,7 +65,7 @@ def _numpy_matmul(nlp: Any) -> Any:
 # characters, error E088) and its parse needs memory in proportion to the text; news paragraphs are a
 # few hundred to a few thousand characters, so only a hostile or broken paragraph reaches this bound.
 # Such a paragraph is cut into pieces at the last sentence end (else space) before it; the cut costs
-# at most one split sentence per 100,000 characters (benchmarks/bench_hostile.py, RESULTS section 9).
+# at most one split sentence per 100,000 characters.
 MAX_PIECE = 100_000
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d)\]]*\s+")
 _SPACE = re.compile(r"\s+")

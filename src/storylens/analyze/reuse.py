@@ -12,6 +12,14 @@ _TOKEN = re.compile(r"\w+")
 # Eight shared words in a row is beyond chance phrasing in news text (the copy-detection literature
 # uses 5-10 word shingles; shorter runs are set phrases and names such as "the European Central Bank").
 MIN_RUN = 8
+# Most places in b one run of MIN_RUN words may have and still start a run (a run goes on through
+# such words, it only does not start on them). Text repeating one short cycle (issue 18: two copies of
+# an 8-word cycle) matched every place against every place, quadratic in time and in ``covered``;
+# with the cap, matching pairs of starts, and so the work, are at most MAX_PLACES per word of a.
+# benchmarks/bench_hostile.py (RESULTS, issue 18): 12k-word copies 74.8 s / 2.8 GB before, 0.16 s /
+# 57 MB after; the runs of all 250 Multi-News validation stories are identical with the cap (an 8-word
+# run repeats at most a few times in a news article: a refrain, a boilerplate line).
+MAX_PLACES = 16
 # A sentence pair whose folded characters agree this much is a light rewrite of one source
 # (difflib ratio; independent paraphrases of one fact in the seed story stay below 0.6).
 NEAR = 0.75
@@ -28,6 +36,7 @@ def _runs(ta: list[tuple[str, int, int]], tb: list[tuple[str, int, int]]) -> lis
     index: dict[tuple[str, ...], list[int]] = {}
     for k in range(len(tb) - MIN_RUN + 1):
         index.setdefault(tuple(t[0] for t in tb[k : k + MIN_RUN]), []).append(k)
+    index = {gram: places for gram, places in index.items() if len(places) <= MAX_PLACES}
     runs, covered = [], set()
     for i in range(len(ta) - MIN_RUN + 1):
         for j in index.get(tuple(t[0] for t in ta[i : i + MIN_RUN]), []):
