@@ -74,3 +74,29 @@ def test_verbatim_search_on_repetitive_shared_text_is_bounded_and_still_finds_th
     assert len(found) == 1
     assert found[0].a.text == (opening + loop).strip()
     assert find_verbatim([Article("c", loop), Article("d", loop)]) == []
+
+
+SURROGATES = ('{"id": "lone", "title": "Harbour \\ud83d board", '
+              '"text": "The harbour board \\ud800 approved the new crane on Monday after a long vote."}')
+
+
+def test_lone_surrogates_are_replaced_and_recorded(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path, SURROGATES)
+    articles, problems = read_inputs([str(path)])
+    assert problems == [] and [a.id for a in articles] == ["lone", "good"]
+    lone = articles[0]
+    assert lone.title == "Harbour \ufffd board" and "board \ufffd approved" in lone.text
+    assert lone.removed[-1]["line"] == "2 characters"
+    lone.text.encode("utf-8")  # no lone surrogate left for spaCy, JSON or SQLite
+
+
+def test_lone_surrogates_through_the_api_are_stored_not_a_500(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from storylens.web.app import create_app
+
+    body = ('{"articles": [' + SURROGATES + "]}").encode("ascii")
+    with TestClient(create_app(str(tmp_path / "s.db")), raise_server_exceptions=False) as client:
+        sent = client.post("/api/articles", content=body, headers={"content-type": "application/json"})
+        assert sent.status_code == 200 and sent.json()["report"]["kept"] == 1, sent.text
+        assert "\ufffd" in client.get("/api/articles/lone").json()["title"]

@@ -224,3 +224,16 @@ def clean_text(raw: str, *, title: str | None = None) -> Cleaned:
     author = author or _self_named_author(lines[-12:])
     return Cleaned(title=normalize_line(title or ""), text="\n\n".join(kept), author=author, outlet=outlet,
                    removed=removed)
+
+
+# Characters no article holds on purpose and that break encoders downstream: lone surrogates (no UTF-8
+# form: spaCy, the JSON writer and SQLite raise on them), NUL and the C0/C1 controls other than tab,
+# newline, carriage return and form feed, and the Unicode noncharacters.
+_INVALID = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+INVALID_REASON = "invalid characters (lone surrogates, control characters) replaced with U+FFFD"
+
+
+def scrub(text: str) -> tuple[str, int]:
+    """``text`` with every invalid character replaced by U+FFFD, and how many were replaced."""
+    return _INVALID.subn(REPLACEMENT, text)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from ..clean import INVALID_REASON, scrub
 from ..errors import InputError
 from ..model import Article, Problem
 from ._files import MAX_BYTES, SNIFF_BYTES, check_text, os_reason, too_large_reason, utf8_reason
@@ -70,8 +71,10 @@ def _check_fields(record: dict[str, Any], source: str) -> None:
 
 
 def article_from_record(record: dict[str, Any], *, source: str, default_id: str) -> Article:
-    """Build the Article of one JSONL record; given fields win over extracted ones."""
+    """Build the Article of one JSONL record; given fields win over extracted ones. Invalid
+    characters (lone surrogates, controls) in any string field are replaced (see ``clean.scrub``)."""
     _check_fields(record, source)
+    record, replaced = _scrubbed(record)
     article_id = str(record["id"]).strip() if record.get("id") is not None else ""
     article_id = article_id or default_id
     title = record.get("title") or None
@@ -83,7 +86,18 @@ def article_from_record(record: dict[str, Any], *, source: str, default_id: str)
     for name in _OVERRIDES:
         if record.get(name):
             setattr(article, name, record[name])
+    if replaced:
+        article.removed.append({"line": f"{replaced} characters", "reason": INVALID_REASON})
     return article
+
+
+def _scrubbed(record: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    out, total = dict(record), 0
+    for name, value in record.items():
+        if isinstance(value, str):
+            out[name], n = scrub(value)
+            total += n
+    return out, total
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:

@@ -79,7 +79,8 @@ def stage(name: str, data: bytes) -> Path:
 
 def stage_records(records: list[dict[str, Any]], stem: str = "pasted") -> Path:
     """Articles given as fields (pasted text, the JSON API) as one JSONL file for the JSONL reader."""
-    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+    # ASCII escapes: a lone surrogate in a field has no UTF-8 form; the JSONL reader replaces it
+    body = "".join(json.dumps(r) + "\n" for r in records).encode("utf-8")
     name = f"{stem}-{hashlib.sha256(body).hexdigest()[:12]}.jsonl"
     return stage(name, body)
 
