@@ -100,3 +100,46 @@ def test_lone_surrogates_through_the_api_are_stored_not_a_500(tmp_path: Path) ->
         sent = client.post("/api/articles", content=body, headers={"content-type": "application/json"})
         assert sent.status_code == 200 and sent.json()["report"]["kept"] == 1, sent.text
         assert "\ufffd" in client.get("/api/articles/lone").json()["title"]
+
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Town news</title><link>/</link>
+<item><title>Relative</title><link>article.html</link><description>short</description></item>
+<item><title>Local file</title><link>file://{secret}</link><description>short</description></item>
+</channel></rss>"""
+PAGE = ("<html><head><title>Bridge opens</title></head><body><article>"
+        + "<p>The mayor of the northern town opened the new bridge across the river on Monday morning.</p>" * 8
+        + "</article></body></html>")
+
+
+def test_feed_file_links_that_are_not_http_are_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private words that must never become an article of the feed\n" * 5)
+    feed = tmp_path / "town.rss"
+    feed.write_text(FEED.format(secret=secret))
+    articles, problems = read_inputs([str(feed)])
+    assert articles == []
+    assert len(problems) == 2 and str(problems[0]) == (
+        f"{feed}#entry-1: entry link 'article.html' is not an http(s) URL; not followed")
+    # feedparser writes file:///x as file://x
+    assert str(problems[1]).startswith(f"{feed}#entry-2: entry link 'file://")
+    assert str(problems[1]).endswith("secret.txt' is not an http(s) URL; not followed")
+
+
+def test_served_feed_resolves_a_relative_link_against_the_feed_url(tmp_path: Path) -> None:
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    (tmp_path / "town.rss").write_text(FEED.format(secret=tmp_path / "none.txt"))
+    (tmp_path / "article.html").write_text(PAGE)
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a: None  # type: ignore[method-assign, assignment]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        articles, problems = read_inputs([base + "town.rss"])
+    finally:
+        server.shutdown()
+    assert [a.url for a in articles] == [base + "article.html"]
+    assert len(problems) == 1 and problems[0].reason.startswith("entry link 'file://")

@@ -12,6 +12,7 @@ import html as htmlmod
 import io
 import re
 import time
+import urllib.parse
 import xml.sax
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from ..errors import InputError
 from ..model import Article, Problem
 from ._files import read_bytes
 from .html import NO_ARTICLE, article_from_html, url_id
-from .url import read_url
+from .url import is_url, read_url
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 # Words an entry's own content needs to be taken as the article instead of fetching its link. The
@@ -111,7 +112,7 @@ def _words(html: str) -> int:
 def _entry_item(entry: Any, number: int, feed: _Feed) -> Article | Problem:
     """The article of one entry: from its content when that is a full story, else from its link."""
     source = f"{feed.source}#entry-{number}"
-    link = (entry.get("link") or "").strip() or None
+    link = _absolute((entry.get("link") or "").strip(), feed.source) or None
     content = _content(entry)
     try:
         article = None
@@ -120,10 +121,20 @@ def _entry_item(entry: Any, number: int, feed: _Feed) -> Article | Problem:
         if article is None:
             if link is None:
                 return Problem(source, "entry has no link and too little content to be an article")
+            if not is_url(link):
+                return Problem(source, f"entry link {link[:200]!r} is not an http(s) URL; not followed")
             article = read_url(link, timeout=feed.timeout)
     except InputError as exc:
         return Problem(exc.source or source, exc.reason)
     return _fill(article, entry)
+
+
+def _absolute(link: str, feed_source: str) -> str:
+    """An entry's link made absolute against the feed's URL (``article.html``, ``//host/x``); a
+    relative link in a feed file stays as it is and is refused when fetched (only http(s) is read)."""
+    if link and is_url(feed_source) and not is_url(link):
+        return urllib.parse.urljoin(feed_source, link)
+    return link
 
 
 def _from_content(entry: Any, content: str, link: str | None, source: str, feed: _Feed,

@@ -186,7 +186,9 @@ class Fetched:
 def fetch_bytes(url: str, *, timeout: float = 20.0, max_bytes: int = MAX_BYTES,
                 types: frozenset[str] | None = None, accept: str = ACCEPT_ANY) -> Fetched:
     """Download a document. A declared content type outside ``types`` (when given) is refused before
-    the body is read. Raises FetchError."""
+    the body is read. Raises FetchError; only http(s) URLs are fetched (never file:, ftp: or data:)."""
+    if not is_url(url):
+        raise FetchError("not an http(s) URL (only http and https are read)", url[:200])
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": accept})
     deadline = time.monotonic() + timeout
     try:
