@@ -143,3 +143,14 @@ def test_served_feed_resolves_a_relative_link_against_the_feed_url(tmp_path: Pat
         server.shutdown()
     assert [a.url for a in articles] == [base + "article.html"]
     assert len(problems) == 1 and problems[0].reason.startswith("entry link 'file://")
+
+
+def test_an_offset_past_sqlites_integers_is_a_client_error_not_a_500(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from storylens.web.app import create_app
+
+    with TestClient(create_app(str(tmp_path / "s.db")), raise_server_exceptions=False) as client:
+        assert client.get("/api/stories?offset=9223372036854775807").status_code == 200
+        r = client.get("/api/stories?offset=9223372036854775808")
+        assert r.status_code == 422 and "offset" in r.json()["error"]

@@ -59,6 +59,10 @@ class IngestRequest(BaseModel):
         return self
 
 
+# SQLite's OFFSET is a signed 64-bit integer; a larger one was a 500 (issue 18), now a 422 like any bad value.
+MAX_OFFSET = 2**63 - 1
+
+
 class IngestOut(BaseModel):
     job: str
     status: str = Field(description="done or failed")
@@ -69,7 +73,7 @@ class IngestOut(BaseModel):
 
 @router.get("/stories", summary="List stories, most recently seen first (schema storylens.story-list/1)")
 def list_stories(request: Request, q: str = Query("", max_length=500, description="full-text search words"),
-                 limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0),
+                 limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                  ) -> dict[str, Any]:
     found = state(request).library.stories(q or None, limit, offset)
     rows = [{**r.to_dict(), "outlet_names": found.outlets.get(r.id, [])} for r in found.rows]
