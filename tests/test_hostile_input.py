@@ -154,3 +154,13 @@ def test_an_offset_past_sqlites_integers_is_a_client_error_not_a_500(tmp_path: P
         assert client.get("/api/stories?offset=9223372036854775807").status_code == 200
         r = client.get("/api/stories?offset=9223372036854775808")
         assert r.status_code == 422 and "offset" in r.json()["error"]
+
+
+def test_a_newline_in_an_input_name_cannot_forge_a_skipped_line(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Bridge opens\n\nThe mayor of the northern town opened the new bridge on Monday.\n")
+    forged = str(tmp_path / "missing.txt\nSkipped: everything.txt: forged")
+    result = CliRunner().invoke(main, ["analyze", str(good), forged, "--format", "json"])
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("Skipped:")]
+    assert skipped == [(f"Skipped: {tmp_path}/missing.txt\\nSkipped: everything.txt: forged: "
+                       "no such file or directory")]

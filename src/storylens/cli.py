@@ -20,13 +20,22 @@ from .errors import StorylensError
 EXIT_ERROR, EXIT_SKIPPED = 1, 3
 
 
+_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\x85": "\\x85", "\u2028": "\\u2028",
+                         "\u2029": "\\u2029"})
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks escaped: an input named with a newline cannot forge another line."""
+    return text.translate(_BREAKS)
+
+
 def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except StorylensError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {one_line(str(exc))}", err=True)
             sys.exit(EXIT_ERROR)
     return wrapper
 
@@ -84,7 +93,7 @@ def analyze(inputs: tuple[str, ...], fmt: str | None, summary_words: int | None,
     settings = {"summary_words": summary_words, "embedder": embedder}
     stories, problems = api.read_stories(list(inputs), **settings)
     for problem in problems:
-        click.echo(f"Skipped: {problem}", err=True)
+        click.echo(f"Skipped: {one_line(str(problem))}", err=True)
     if not any(stories.values()):
         raise api.no_articles(list(inputs), problems)
     fmt = _guess_format(fmt, output)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .cli import EXIT_SKIPPED, _emit, _fail_cleanly, _guess_format, _status, _write, main
+from .cli import EXIT_SKIPPED, _emit, _fail_cleanly, _guess_format, _status, _write, main, one_line
 from .cluster import DEFAULT_LEVEL, LEVELS
 from .corpus import BATCH
 from .errors import StorylensError
@@ -101,7 +101,7 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
     with _IngestProgress() as bar:
         report = run(list(sources), db=path, batch=batch, progress=bar.update, embedder=model, level=level)
     for problem in report.problems:
-        click.echo(f"Skipped: {problem}", err=True)
+        click.echo(f"Skipped: {one_line(str(problem))}", err=True)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
@@ -198,7 +198,7 @@ def cluster(inputs: tuple[str, ...], fmt: str, output: str | None, level: str, e
 
     articles, problems = read_inputs(list(inputs))
     for problem in problems:
-        click.echo(f"Skipped: {problem}", err=True)
+        click.echo(f"Skipped: {one_line(str(problem))}", err=True)
     if not articles:
         raise no_articles(list(inputs), problems)
     with _status("Clustering"):
