@@ -55,13 +55,6 @@ def verifier(prep: Prepared, scorer: PairScorer, params: VerifyParams = VERIFY
     return run
 
 
-# A member that any typed check finds at odds with the representative states another fact,
-# whatever the model says: a figure, a date or a name given differently ("up 19 cents at A$4.56"
-# against "jumped 20 cents"; "the Dow jumped 2.09 percent" against "the S&P gained 1.13 percent"),
-# a denial of it, or the same words from another speaker. A contradiction is never a consensus.
-_FACT_CHECKS = ("number", "date", "entity", "negation", "attribution")
-
-
 def unit_span(prep: Prepared, u: int) -> Any:
     """The spaCy span of unit ``u`` (its sentence's span when the unit's bounds do not align)."""
     unit = prep.units[u]
@@ -77,7 +70,12 @@ def _conflict(prep: Prepared, a: int, b: int) -> bool:
     # reads it as a denial ("No debris has been found" against "the debris was from the flight")
     if negates_anyhow(sa) != negates_anyhow(sb):
         return True
-    return any(REGISTRY[name].story(sa, sb) is not None for name in _FACT_CHECKS)
+    # A member that any typed check (checks.REGISTRY) finds at odds with the representative states
+    # another fact, whatever the model says: a figure, a date or a name given differently ("up 19
+    # cents at A$4.56" against "jumped 20 cents"; "the Dow jumped 2.09 percent" against "the S&P
+    # gained 1.13 percent"), a denial of it, or the same words from another speaker. A
+    # contradiction is never a consensus.
+    return any(check.story(sa, sb) is not None for check in REGISTRY.values())
 
 
 def _states(row: np.ndarray, params: VerifyParams) -> bool:

@@ -204,8 +204,8 @@ def negation_scope(span: Any) -> Negation | None:
         subject = [w for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for w in c.subtree]
         text = _join([w for w in words if w.i >= min(t.i, head.i)] or words)
         # adjectives on the negated verb's object ("was not facing sudden and catastrophic threats")
-        qualifiers = frozenset(c.lemma_.lower() for w in verb.children if t.dep_ == "neg" and w.dep_ in ("dobj", "attr")
-                               and w.pos_ == "NOUN" for c in w.children
+        objects = [w for w in verb.children if w.dep_ in ("dobj", "attr") and w.pos_ == "NOUN"] if t.dep_ == "neg" else []
+        qualifiers = frozenset(c.lemma_.lower() for w in objects for c in w.children
                                if c.dep_ == "amod" and c.pos_ == "ADJ" and not c.is_stop)
         return Negation(text[:120], _content(core), _content(w for w in core if w.pos_ in ("PROPN", "NUM")),
                         _content(subject), {w.lemma_.lower() for w in _predicate(t, head, verb)},

@@ -46,9 +46,8 @@ def _words(span: Any) -> set[str]:
     return {w for t in span for w in (t.lower_, t.lemma_.lower())}
 
 
-# Entity labels of places. A figure, date or list given for two different places is two facts:
-# "the average woman had six children" in 18th-century Europe against "seven children" in Niger
-# (a false number contradiction on a Multi-News validation story, seed-2028 reading).
+# Entity labels of places. A figure, date or list given for two different places is two facts
+# (a town's death toll against another town's), as figures on two weekdays are (number.py).
 PLACES = {"GPE", "LOC", "FAC"}
 
 
@@ -60,7 +59,7 @@ def _places(span: Any) -> set[str]:
 
 def different_places(a: Any, b: Any) -> bool:
     """Whether both spans name a place and no word of one side's places is in the other's
-    ("Philadelphia" and "South Philadelphia" share one; "Europe" and "Niger" do not)."""
+    ("Philadelphia" and "South Philadelphia" share one; "Peru" and "Kenya" do not)."""
     pa, pb = _places(a), _places(b)
     return bool(pa and pb and not pa & pb)
 
