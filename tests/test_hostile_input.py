@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import sys
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from storylens.cli import main
 from storylens.ingest import read_inputs
 from storylens.model import Article
 from storylens.nlp import MAX_PIECE, paragraphs, parse_articles, sentences_from_docs
+from storylens.store import MIGRATIONS, Store
 
 GOOD = '{"id": "good", "text": "The council approved the new budget for roads on Monday evening."}\n'
 
@@ -164,3 +170,112 @@ def test_a_newline_in_an_input_name_cannot_forge_a_skipped_line(tmp_path: Path) 
     skipped = [line for line in result.stderr.splitlines() if line.startswith("Skipped:")]
     assert skipped == [(f"Skipped: {tmp_path}/missing.txt\\nSkipped: everything.txt: forged: "
                        "no such file or directory")]
+
+
+# -- defect 10: two writers on one store --------------------------------------------------------
+def test_many_processes_opening_a_new_store_at_once_all_get_it(tmp_path: Path) -> None:
+    import subprocess
+
+    # each process waits for the same moment, then opens the fresh store (a race on its migrations
+    # gave "table articles already exists" before they ran under the write lock)
+    script = ("import sys, time; from storylens.store import Store\n"
+              "while time.time() < float(sys.argv[2]): pass\n"
+              "Store(sys.argv[1]).close()\n")
+    for trial in range(4):
+        db, start = tmp_path / f"fresh{trial}.db", time.time() + 4
+        procs = [subprocess.Popen([sys.executable, "-c", script, str(db), str(start)], stderr=subprocess.PIPE,
+                                  text=True) for _ in range(6)]
+        errors = [p.communicate()[1] for p in procs]
+        assert [p.returncode for p in procs] == [0] * 6, next(e for e in errors if e)
+        with Store(db) as store:
+            assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+WIKIREF = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wikiref220" / "wikiref220.jsonl"
+
+
+class _SlowMemo:
+    """The real embedder with its vectors remembered, and a pause per batch so two ingests overlap."""
+
+    def __init__(self) -> None:
+        from storylens.embed import get_embedder
+
+        self.inner = get_embedder()
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.cache: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        with self.lock:
+            new = [t for t in dict.fromkeys(texts) if t not in self.cache]
+            if new:
+                self.cache.update(zip(new, self.inner.embed(new)))
+        time.sleep(0.05)
+        return np.vstack([self.cache[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+
+def _wikiref(n: int) -> list[dict[str, str]]:
+    if not WIKIREF.is_file():
+        pytest.skip("../shared/data/wikiref220 is not beside this checkout")
+    rows = [json.loads(line) for line in WIKIREF.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [{"id": f"w{i:03d}", "title": r["title"], "text": r["text"]} for i, r in enumerate(rows[:n])]
+
+
+def _write_jsonl(path: Path, records: list[dict[str, str]]) -> str:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return str(path)
+
+
+def _contents(db: Path) -> tuple[set[frozenset[str]], list[str]]:
+    with Store(db) as store:
+        ids = sorted(r[0] for r in store.db.execute("SELECT id FROM articles"))
+        return {frozenset(store.members(r.id)) for r in store.stories()}, ids
+
+
+def test_two_ingests_at_once_store_what_one_after_the_other_does(tmp_path: Path) -> None:
+    from storylens.corpus import ingest
+
+    records = _wikiref(40)
+    half = [_write_jsonl(tmp_path / "a.jsonl", records[:20]), _write_jsonl(tmp_path / "b.jsonl", records[20:])]
+    emb = _SlowMemo()
+    for source in half:
+        ingest([source], db=str(tmp_path / "serial.db"), embedder=emb, batch=3)
+    # both halves at once, each from its own thread; the second waits for the store
+    waited: list[str] = []
+    errors: list[BaseException] = []
+
+    def run(source: str) -> None:
+        try:
+            ingest([source], db=str(tmp_path / "both.db"), embedder=emb, batch=3,
+                   waiting=lambda: waited.append(source))
+        except BaseException as exc:  # noqa: BLE001 - the test reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in half]
+    for t in threads:
+        t.start()
+        time.sleep(0.2)  # a comes first: the same order as the serial store
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert waited == [half[1]]
+    assert _contents(tmp_path / "both.db") == _contents(tmp_path / "serial.db")
+
+
+def test_a_second_ingest_says_it_is_waiting_for_the_store(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    text = tmp_path / "bridge.txt"
+    text.write_text("Bridge opens\n\nThe mayor of the northern town opened the new bridge on Monday.\n")
+    holder = Store(db)
+    held = holder.writing()
+    held.__enter__()
+    threading.Timer(1.0, lambda: held.__exit__(None, None, None)).start()
+    try:
+        result = CliRunner().invoke(main, ["ingest", str(text), "--db", str(db), "--format", "json"])
+    finally:
+        holder.close()
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == f"{db}: waiting for the store (another ingest is writing to it)"
+    assert json.loads(result.stdout)["kept"] == 1

@@ -91,7 +91,9 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
     of URLs), directories, http(s) URLs of pages or feeds, or - for JSONL on stdin. The same
     article twice is stored once; copies of an earlier article are stored and linked to it. Each
     batch is committed on its own, so an interrupted run keeps what it committed and a rerun
-    continues. Inputs that cannot be read are reported one line each and skipped.
+    continues. Inputs that cannot be read are reported one line each and skipped. One ingest
+    writes to a store at a time; a second one says it is waiting for the store and starts when
+    the first ends.
     """
     from .corpus import embedder_for
     from .corpus import ingest as run
@@ -99,7 +101,9 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
     path = _db(db)
     model = embedder_for(path, embedder)
     with _IngestProgress() as bar:
-        report = run(list(sources), db=path, batch=batch, progress=bar.update, embedder=model, level=level)
+        report = run(list(sources), db=path, batch=batch, progress=bar.update, embedder=model, level=level,
+                     waiting=lambda: click.echo(f"{one_line(path)}: waiting for the store (another ingest "
+                                                "is writing to it)", err=True))
     for problem in report.problems:
         click.echo(f"Skipped: {one_line(str(problem))}", err=True)
     if fmt == "json":

@@ -209,20 +209,23 @@ def _done(value: Any) -> Future[Any]:
 
 def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: float = 20.0,
            batch: int = BATCH, progress: Callable[[IngestReport], None] | None = None,
-           level: str | None = None, **settings: Any) -> IngestReport:
+           level: str | None = None, waiting: Callable[[], None] | None = None,
+           **settings: Any) -> IngestReport:
     """Read the sources into the store at ``db``: dedup, cluster, one transaction per batch.
 
     Bad inputs are counted and listed in ``report.problems``; they never stop the run. The
     embedder defaults to the configured one (``embedder`` setting); a store keeps the model it was
     built with, and another model is refused (its vectors would not compare). ``level`` ("event",
     the default for a new store, or "topic") is recorded by a new store; a store keeps its level and
-    refuses another.
+    refuses another. One ingest writes to a store at a time: another one waits for it to end
+    (``waiting`` is called once when it starts to wait), so two at once store what one after the
+    other would.
     """
     from .ingest import iter_records
 
     report, started = IngestReport(), time.perf_counter()
     embedder = embedder or embedder_for(db, **settings)
-    with Store(db) as store:
+    with Store(db) as store, store.writing(waiting):
         store.check_model(embedder.name)
         work = _Ingester(store, embedder, report, store.level(level))
         try:

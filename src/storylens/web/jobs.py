@@ -41,12 +41,16 @@ class Job:
     id: str
     label: str
     sources: list[str]
-    status: str = "queued"  # queued, running, done, failed
+    status: str = "queued"  # queued, waiting (for another ingest on the store), running, done, failed
     report: IngestReport = field(default_factory=IngestReport)
     stories: list[str] = field(default_factory=list)
     error: str | None = None
     created: float = field(default_factory=time.time)
     files: list[Path] = field(default_factory=list)
+
+    def progress(self, report: IngestReport) -> None:
+        """Ingest's progress callback: the counts so far (and the store is ours: no longer waiting)."""
+        self.report, self.status = report, "running"
 
     @property
     def finished(self) -> bool:
@@ -119,7 +123,7 @@ class Jobs:
             with public_only(not self.allow_private):
                 job.report = ingest(job.sources, db=self.db,
                                     embedder=self._embedder() if self._embedder else None,
-                                    progress=lambda r: setattr(job, "report", r))
+                                    progress=job.progress, waiting=lambda: setattr(job, "status", "waiting"))
             after = self._versions()
             job.stories = [s for s, v in after.items() if before.get(s) != v]
             job.status = "done"
