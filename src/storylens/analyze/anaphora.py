@@ -5,15 +5,20 @@ A sentence that opens with "The latter is under sanctions" says nothing the mode
 The antecedent is the last (latter) or first (former) proper-noun name of the sentence before it in
 the same article, found from the tagger's NNP/NNPS tags (available in spaCy's first pass, before
 entities). Only the model's input changes; sentence text and offsets stay those of the article.
+
+The speakers of quotes are resolved here too (Resolver): a pronoun to the person named before it,
+a title ("the North Korean leader") to the person the story gives it, a surname to the full name.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from ..model import Sentence
+from .entities import name_key
 
 _ANAPHOR = re.compile(r"^[\"'“‘(]?(the (latter|former))\b", re.IGNORECASE)
 _PROPER = ("NNP", "NNPS")
@@ -75,3 +80,170 @@ def shift(spans: list[tuple[int, int]], edit: tuple[int, int, int] | None) -> li
         return x + delta if x >= z else (a + n if x > a else x)
 
     return [(start(s), end(e)) for s, e in spans]
+
+
+# Pronouns that stand for one person, resolved to the nearest person named before them.
+PERSONAL = {"he", "she", "him", "her"}
+# Relative pronouns, resolved to the noun their clause hangs on ("Snyder, who said ...").
+RELATIVE = {"who", "that", "which"}
+# Paragraphs before the pronoun's own that are searched for its person: 2 found every antecedent of
+# the tuning sample's pronoun speakers (sample_briefs seed 2031, n 4; seed story), which sit in the
+# paragraph of the quote or the one or two before.
+LOOKBACK_PARAGRAPHS = 2
+# Words that make a noun phrase name one known person ("the leader", "her husband").
+DEFINITE = {"the", "this", "that", "his", "her", "their", "its"}
+# Titles and honorifics that open a name without being part of it ("Marshal Houston", "Sen. Burr").
+# Abbreviations (a word ending in "." or in capitals) are dropped as well; these are the titles
+# written out in full that the tuning sample and the seed story put before names, and the usual others.
+TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator", "governor", "mayor", "judge",
+          "justice", "officer", "detective", "sergeant", "captain", "lieutenant", "colonel", "general",
+          "admiral", "marshal", "chief", "commissioner", "minister", "secretary", "ambassador", "professor",
+          "prof", "rev", "reverend", "father", "sir", "lord", "lady", "king", "queen", "prince", "princess",
+          "pope", "sheriff", "deputy", "coach", "chancellor", "premier", "representative", "speaker"}
+# Nouns whose possessor is the one speaking ("Kim's message highlighted ...").
+UTTERANCES = {"message", "statement", "letter", "speech", "remark", "tweet", "post", "note", "email",
+              "word", "address", "interview", "comment", "testimony", "memo", "announcement"}
+
+
+@dataclass
+class Mention:
+    """A person named in an article: where (article offset, paragraph), the key, whether a subject."""
+
+    start: int
+    paragraph: int
+    key: str
+    subject: bool
+
+
+def person_mentions(docs: list[tuple[int, Any]], starts: list[int], surnames: dict[str, str]) -> list[Mention]:
+    """Persons named in one article outside quotation marks, in reading order: PERSON entities, and
+    any entity that is the surname of one (``surnames``: word -> person key; the tagger calls a
+    surname alone a city or a company: "Houston" after "Angus Houston"). ``starts`` are the offsets
+    of the article's lines (quotes.lines_of), the paragraphs a mention is counted in."""
+    from .quotes import line_index, marks
+
+    out: list[Mention] = []
+    for offset, doc in docs:
+        inside = [(a, z) for a, z, _ in marks(doc.text)]
+        for ent in doc.ents:
+            key = name_key(ent.text)
+            key = key if ent.label_ == "PERSON" else surnames.get(key, "")
+            if not key or any(a <= ent.start_char < z for a, z in inside):
+                continue
+            root = ent.root
+            role = root.head if root.dep_ == "appos" else root
+            out.append(Mention(offset + ent.start_char, line_index(starts, offset + ent.start_char),
+                               key, role.dep_ in ("nsubj", "nsubjpass")))
+    return out
+
+
+def strip_title(name: str) -> str:
+    """A name without the titles and abbreviations before it: "Air Chief Marshal Angus Houston" ->
+    "Angus Houston", "ACM Houston" -> "Houston"; a name that is only a title stays as it is."""
+    words = name.strip().split()
+    while len(words) > 1 and (words[0].endswith(".") or (words[0].isupper() and len(words[0]) > 1)
+                              or words[0].casefold() in TITLES):
+        words = words[1:]
+    return " ".join(words)
+
+
+def surnames(docs: dict[str, list[tuple[int, Any]]]) -> dict[str, str]:
+    """Last word -> key of the one person of the story whose name ends with it (several: left out)."""
+    found: dict[str, dict[str, str]] = {}
+    for pairs in docs.values():
+        for _, doc in pairs:
+            for ent in doc.ents:
+                key = name_key(strip_title(ent.text))
+                if ent.label_ == "PERSON" and " " in key:
+                    # "Donald J. Trump" and "Donald Trump" are one person: initials are left out
+                    plain = " ".join(w for w in key.split() if len(w) > 1)
+                    found.setdefault(key.split()[-1], {}).setdefault(plain, key)
+    return {word: min(keys.values(), key=len) for word, keys in found.items() if len(keys) == 1}
+
+
+class Resolver:
+    """Turns the subject of a speech verb into the speaker's name: pronouns to the person named before
+    them, "the North Korean leader" to the person the story gives that title, a surname to the full name
+    (``names``: entity key -> display name, from find_entities), places and peoples to None."""
+
+    def __init__(self, parsed: Any, names: dict[str, str]) -> None:
+        from .entities import person_titles
+        from .quotes import lines_of
+
+        self.names = names
+        self.titles = person_titles(parsed)
+        self.starts = {a.id: [z for z, _ in lines_of(a.text)] for a in parsed.articles}
+        self.surnames = surnames(parsed.docs)
+        self.mentions = {aid: person_mentions(docs, self.starts.get(aid, []), self.surnames)
+                         for aid, docs in parsed.docs.items()}
+        self.offsets = {aid: {id(doc): off for off, doc in docs} for aid, docs in parsed.docs.items()}
+        self.article = ""
+
+    def at(self, quotation: Any) -> None:
+        """Set the article the next subjects come from."""
+        self.article = quotation.article
+
+    def display(self, text: str) -> str:
+        """The story's name for a name: its entity's display name, without the title before it
+        ("ACM Houston", "Sen. Whitehouse"); a surname alone becomes the one full name ending with it."""
+        text = re.sub(r"['’]s$", "", strip_title(text))
+        key = name_key(text)
+        if key in self.names and " " in self.names[key]:
+            return self.names[key]
+        person = self.surnames.get(key) if " " not in key else None
+        return self.names.get(person, person) if person else self.names.get(key, text)
+
+    def resolve(self, token: Any) -> str | None:
+        """The speaker a subject token names, or None (an unresolved pronoun, a place, a people)."""
+        low = token.lower_
+        if low in PERSONAL:
+            return self._antecedent(token)
+        if low in RELATIVE and token.head.dep_ == "relcl":
+            return self.resolve(token.head.head)
+        if token.pos_ == "PRON":
+            return None
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None:
+            from .entities import PLACES
+
+            if ent.label_ in PLACES:
+                person = self.surnames.get(name_key(ent.text))
+                return None if person is None else self.names.get(person, person)
+            return self.display(ent.text)
+        if token.pos_ == "PROPN":
+            chain = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token]
+            return self.display(" ".join(t.text for t in chain))
+        return self._noun(token)
+
+    def _noun(self, token: Any) -> str | None:
+        for c in token.children:
+            if c.dep_ == "appos" and c.pos_ == "PROPN":
+                return self.resolve(c)
+            if c.dep_ == "poss" and token.lemma_.lower() in UTTERANCES and c.pos_ in ("PROPN", "PRON"):
+                return self.resolve(c)
+        from .entities import title_key
+
+        mods = [t for t in token.lefts if t.dep_ in ("compound", "amod", "nmod")]
+        if token.dep_ != "poss" and any(t.lower_ in DEFINITE for t in token.lefts):
+            whole, noun = title_key(mods + [token])
+            for key in (whole, noun):
+                people = self.titles.get(key)
+                if people and len(people) == 1:
+                    return self.names.get(next(iter(people)), next(iter(people)))
+        words = [t for t in token.subtree if t.i <= token.i and t.i >= token.left_edge.i]
+        return " ".join(t.text for t in words).replace(" ’s", "’s").replace(" 's", "'s") or None
+
+    def _antecedent(self, token: Any) -> str | None:
+        """The person nearest before a pronoun in its article: a subject first, within the pronoun's
+        paragraph and the LOOKBACK_PARAGRAPHS before it."""
+        offset = self.offsets.get(self.article, {}).get(id(token.doc))
+        if offset is None:
+            return None
+        from .quotes import line_index
+
+        at = offset + token.idx
+        paragraph = line_index(self.starts.get(self.article, []), at)
+        near = [m for m in self.mentions.get(self.article, [])
+                if m.start < at and m.paragraph >= paragraph - LOOKBACK_PARAGRAPHS]
+        pick = next((m for m in reversed(near) if m.subject), None) or (near[-1] if near else None)
+        return None if pick is None else self.names.get(pick.key, pick.key)

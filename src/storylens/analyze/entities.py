@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, Any
 
 from ..model import Entity
-from .stages import Parsed
+
+if TYPE_CHECKING:  # stages imports anaphora, which reads names with name_key
+    from .stages import Parsed
 
 KEEP = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
+# Labels of places and peoples: never a speaker, never merged into a person's name.
+PLACES = {"GPE", "LOC", "NORP", "FAC"}
 
 
 def name_key(name: str) -> str:
@@ -18,14 +23,26 @@ def name_key(name: str) -> str:
     return re.sub(r"[\W_]+", " ", name.casefold()).strip()
 
 
-def alias_map(keys: dict[str, str]) -> dict[str, str]:
-    """Map a one-word PERSON key onto the longer PERSON key that contains it as first or last word."""
-    persons = [k for k, label in keys.items() if label == "PERSON"]
+def alias_map(keys: dict[str, str], where: dict[str, set[str]] | None = None,
+              acronyms: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Map a one-word key onto the one longer PERSON key that has it as first or last word.
+
+    A one-word key the tagger calls a PERSON merges story-wide; one it gives another label (a surname
+    alone is often tagged ORG: "Pfeiffer" after "Dan Pfeiffer") merges only by its last word and when
+    every article that has it also names the longer person (``where``: key -> article ids) and it is
+    not written in capitals (``acronyms``: "UN" is not the end of "Kim Jong Un").
+    """
+    persons = [k for k, label in keys.items() if label == "PERSON" and " " in k]
     out: dict[str, str] = {}
-    for k in persons:
-        if " " in k:
+    for k, label in keys.items():
+        if " " in k or label in PLACES:
             continue
-        longer = [p for p in persons if " " in p and (p.split()[0] == k or p.split()[-1] == k)]
+        if label == "PERSON":
+            longer = [p for p in persons if p.split()[0] == k or p.split()[-1] == k]
+        elif where is not None and k not in acronyms:
+            longer = [p for p in persons if p.split()[-1] == k and where.get(k, set()) <= where.get(p, set())]
+        else:
+            longer = []
         if len(longer) == 1:
             out[k] = longer[0]
     return out
@@ -48,7 +65,8 @@ def find_entities(parsed: Parsed) -> tuple[list[Entity], dict[str, str]]:
                 forms[key][re.sub(r"['’]s$", "", ent.text.strip())] += 1
                 where[key].add(aid)
     top = {k: c.most_common(1)[0][0] for k, c in labels.items()}
-    aliases = alias_map(top)
+    acronyms = frozenset(k for k, c in forms.items() if all(f.isupper() for f in c))
+    aliases = alias_map(top, where, acronyms)
     merged: dict[str, Entity] = {}
     for key, counts in labels.items():
         target = aliases.get(key, key)
@@ -58,3 +76,45 @@ def find_entities(parsed: Parsed) -> tuple[list[Entity], dict[str, str]]:
     names = {k: merged[aliases.get(k, k)].name for k in labels}
     ents = sorted(merged.values(), key=lambda e: (-len(e.articles), -e.mentions, e.name))
     return ents, names
+
+
+def _title_words(ent: Any) -> list[Any]:
+    """The words of the title or role before a person's name in one noun phrase ("North Korean
+    leader" before "Kim Jong Un"), or of a role noun in apposition ("Keith Rogers, her husband")."""
+    doc, j = ent.doc, ent.start - 1
+    # walk left while each word modifies a word to its right inside the phrase (the run or the name)
+    while j >= 0 and doc[j].dep_ in ("compound", "amod", "nmod", "nummod") and j < doc[j].head.i < ent.end:
+        j -= 1
+    run = list(doc[j + 1 : ent.start])
+    if any(t.pos_ == "NOUN" for t in run):
+        return run
+    head = ent.root
+    role = head.head if head.dep_ == "appos" else next((c for c in head.children if c.dep_ == "appos"), None)
+    if role is not None and role.pos_ == "NOUN":
+        return [t for t in role.lefts if t.dep_ in ("compound", "amod", "nmod")] + [role]
+    return []
+
+
+def title_key(words: list[Any]) -> tuple[str, str]:
+    """(the whole title, its last noun) as keys: ("north korean leader", "leader")."""
+    nouns = [t for t in words if t.pos_ == "NOUN"]
+    whole = " ".join(t.lemma_.lower() for t in words if t.pos_ in ("NOUN", "ADJ", "PROPN"))
+    return whole, nouns[-1].lemma_.lower() if nouns else ""
+
+
+def person_titles(parsed: Parsed) -> dict[str, Counter[str]]:
+    """Title or role key -> counts of the person keys it names across the story, both the whole title
+    and its last noun ("north korean leader" and "leader" -> {"kim jong un": 2})."""
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    for docs in parsed.docs.values():
+        for _, doc in docs:
+            for ent in doc.ents:
+                if ent.label_ != "PERSON" or " " not in ent.text.strip():
+                    continue
+                words = _title_words(ent)
+                if not words:
+                    continue
+                whole, noun = title_key(words)
+                for key in {whole, noun} - {""}:
+                    out[key][name_key(ent.text)] += 1
+    return out

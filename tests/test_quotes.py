@@ -1,0 +1,109 @@
+"""Quotes: the seed story's quotations against the analyst's reading, and the development floor.
+
+The seed's quotations are judged in benchmarks/judged/quotes-seed.jsonl (every stretch between
+quotation marks of the five articles, by offsets: a quote or not, and whose); gold.json gives the
+article keys, the fragments that hold quoted names (the named day of its first consensus fact), and
+the outlets. No article text or name is written here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from storylens.analyze.quotes import is_title, marks
+
+ROOT = Path(__file__).resolve().parent.parent
+JUDGED = ROOT / "benchmarks" / "judged"
+DATA = ROOT.parent / "shared" / "data"
+# The development floor of issue 15: at least 85% of shown quotes real with the right speaker. Recall
+# has no target in the issue; 0.85 keeps it near what the rules reach (0.93 on this reading).
+FLOOR = 0.85
+
+
+def _judged(name: str) -> list[dict]:
+    rows = [json.loads(x) for x in (JUDGED / name).read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [r for r in rows if "header" not in r]
+
+
+def _bench():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_quotes", ROOT / "benchmarks" / "bench_quotes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _shown(brief) -> list[tuple[str, int, int, str]]:
+    return [(s.article, s.start, s.end, q.speaker) for q in brief.quotes for s in q.support]
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(str.maketrans("“”’", "\"\"'"))).strip().casefold()
+
+
+def test_every_real_quotation_of_the_seed_is_found_with_its_speaker(seed_brief, gold):
+    judged = _judged("quotes-seed.jsonl")
+    assert {r["article"][:3] for r in judged} <= set(gold["articles"])
+    result = _bench().score(judged, {"seed": _shown(seed_brief)})
+    print(f"\nseed quotes: {result['right']}/{result['shown']} shown right, {result['found']}/{result['judged quotes']} found")
+    assert result["missed"] == []
+    assert result["wrong"] == []
+
+
+def test_no_quote_is_a_title_or_a_named_day_of_the_gold_fragments(seed_brief, gold):
+    """A quoted stretch inside a gold fragment that the judged file calls no quote (the named day of
+    the first consensus fact) is never shown; and every judged non-quote is absent."""
+    texts = {a.id: a.text for a in seed_brief.articles}
+    shown = _shown(seed_brief)
+    fragments = [(k, f) for fact in gold["consensus"] for k, f in fact["fragments"].items()]
+    fragments += [(k, f) for k, fs in gold["unique"].items() for f in fs]
+    non_quotes = [r for r in _judged("quotes-seed.jsonl") if r["quote"] is False]
+    in_gold = [r for r in non_quotes for k, f in fragments
+               if r["article"].startswith(k) and _fold(texts[r["article"]][r["start"]:r["end"]]) in _fold(f)]
+    assert in_gold, "the gold fragments hold no judged non-quote: the judged file and gold.json disagree"
+    for r in non_quotes:
+        assert not any(a == r["article"] and s < r["end"] and r["start"] < e for a, s, e, _ in shown), r["text"]
+
+
+def test_no_speaker_is_a_place_or_a_people(seed_brief):
+    places = {e.name.casefold() for e in seed_brief.entities if e.type in ("GPE", "LOC", "NORP", "FAC")}
+    assert places, "the seed story names places"
+    assert not [q.speaker for q in seed_brief.quotes if q.speaker.casefold() in places]
+
+
+def test_one_entry_per_person_and_one_quote_across_outlets(seed_brief, gold):
+    speakers = {q.speaker for q in seed_brief.quotes}
+    surnames = [s for s in speakers if " " not in s and any(o != s and s in o.split() for o in speakers)]
+    assert surnames == []
+    outlets = {a.id: gold["articles"].get(a.id[:3], {}).get("outlet") or a.outlet or a.id for a in seed_brief.articles}
+    carried = [q for q in seed_brief.quotes if len({outlets[s.article] for s in q.support}) >= 2]
+    assert carried, "no quotation is one quote with supports from two outlets"
+
+
+def test_marks_pair_curly_and_straight_quotation_marks_within_a_line():
+    text = '“One two,” she said. "Three four" and “five\nsix” seven'
+    assert [text[a:z] for a, z, _ in marks(text)] == ["One two,", "Three four"]
+
+
+def test_titles_are_every_word_capitalised():
+    assert is_title("The Day of the Long Name")
+    assert is_title("Word")
+    assert not is_title("We will go on with the work")
+    assert not is_title("Full support")
+
+
+@pytest.mark.skipif(not (DATA / "multi-news-val").is_dir(), reason="../shared/data is not beside this checkout")
+def test_development_stories_reach_the_quote_floor():
+    bench = _bench()
+    lines = [json.loads(x) for x in (JUDGED / "quotes-dev.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    header, judged = lines[0], lines[1:]
+    shown = {sid: bench.shown_occurrences(bench.run_quotes(bench.load_story(DATA, sid))) for sid in header["stories"]}
+    result = bench.score(judged, shown)
+    print(f"\ndevelopment quotes: precision {result['precision']}, recall {result['recall']}")
+    assert result["precision"] >= FLOOR
+    assert result["recall"] >= FLOOR
