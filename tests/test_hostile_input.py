@@ -18,6 +18,7 @@ from storylens.model import Article
 from storylens.nlp import MAX_PIECE, paragraphs, parse_articles, sentences_from_docs
 from storylens.store import MIGRATIONS, Store
 
+LOCAL = "http://127.0.0.1"  # the app answers loopback Host names only (web/guards.py)
 GOOD = '{"id": "good", "text": "The council approved the new budget for roads on Monday evening."}\n'
 
 
@@ -102,7 +103,8 @@ def test_lone_surrogates_through_the_api_are_stored_not_a_500(tmp_path: Path) ->
     from storylens.web.app import create_app
 
     body = ('{"articles": [' + SURROGATES + "]}").encode("ascii")
-    with TestClient(create_app(str(tmp_path / "s.db")), raise_server_exceptions=False) as client:
+    with TestClient(create_app(str(tmp_path / "s.db")), base_url=LOCAL,
+                    raise_server_exceptions=False) as client:
         sent = client.post("/api/articles", content=body, headers={"content-type": "application/json"})
         assert sent.status_code == 200 and sent.json()["report"]["kept"] == 1, sent.text
         assert "\ufffd" in client.get("/api/articles/lone").json()["title"]
@@ -156,7 +158,8 @@ def test_an_offset_past_sqlites_integers_is_a_client_error_not_a_500(tmp_path: P
 
     from storylens.web.app import create_app
 
-    with TestClient(create_app(str(tmp_path / "s.db")), raise_server_exceptions=False) as client:
+    with TestClient(create_app(str(tmp_path / "s.db")), base_url=LOCAL,
+                    raise_server_exceptions=False) as client:
         assert client.get("/api/stories?offset=9223372036854775807").status_code == 200
         r = client.get("/api/stories?offset=9223372036854775808")
         assert r.status_code == 422 and "offset" in r.json()["error"]
@@ -279,3 +282,51 @@ def test_a_second_ingest_says_it_is_waiting_for_the_store(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[0] == f"{db}: waiting for the store (another ingest is writing to it)"
     assert json.loads(result.stdout)["kept"] == 1
+
+
+# -- defects 11 and 12: cross-site writes, foreign Host names -----------------------------------
+PASTED = {"title": "Bridge opens", "text": "The mayor of the northern town opened the new bridge on Monday."}
+
+
+def test_writes_sent_from_another_sites_pages_are_refused(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from storylens.web.app import create_app
+
+    with TestClient(create_app(str(tmp_path / "s.db")), base_url=LOCAL) as client:
+        for headers in ({"origin": "http://evil.example"}, {"origin": "null"},
+                        {"sec-fetch-site": "cross-site", "origin": "http://evil.example"},
+                        {"sec-fetch-site": "same-site"}, {"origin": "https://127.0.0.1"}):
+            r = client.post("/add", data=PASTED, headers=headers, follow_redirects=False)
+            assert r.status_code == 403, (headers, r.status_code)
+            assert r.json()["error"].startswith("cross-site request refused (")
+        r = client.post("/api/articles", json={"articles": [PASTED]}, headers={"origin": "http://evil.example"})
+        assert r.status_code == 403
+        assert client.get("/api/stories").json()["total"] == 0  # nothing was stored
+        # the app's own form (a browser sends its origin and same-origin), and clients that are no browser
+        own = client.post("/add", data=PASTED, follow_redirects=False,
+                          headers={"origin": LOCAL, "sec-fetch-site": "same-origin"})
+        assert own.status_code == 303
+        assert client.post("/api/articles", json={"articles": []}).status_code == 422  # past the guard
+
+
+def test_only_allowed_host_names_are_answered(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from storylens.web.app import create_app
+    from storylens.web.guards import allowed_hosts
+
+    db = str(tmp_path / "s.db")
+    with TestClient(create_app(db), base_url=LOCAL) as client:
+        for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000", "LOCALHOST"):
+            assert client.get("/api/stories", headers={"host": host}).status_code == 200, host
+        for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", ""):
+            r = client.get("/api/stories", headers={"host": host})
+            assert r.status_code == 400, host
+            assert "is not served here (start the server with --allowed-host NAME" in r.json()["error"]
+    with TestClient(create_app(db, hosts=allowed_hosts("0.0.0.0", ["news.example"])), base_url=LOCAL) as client:
+        assert client.get("/", headers={"host": "news.example:8000"}).status_code == 200
+        assert client.get("/", headers={"host": "0.0.0.0"}).status_code == 400
+    assert allowed_hosts("192.168.1.5") == ("localhost", "127.0.0.1", "::1", "192.168.1.5")
+    with TestClient(create_app(db, hosts=["*"]), base_url=LOCAL) as client:
+        assert client.get("/", headers={"host": "anything.example"}).status_code == 200

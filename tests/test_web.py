@@ -35,6 +35,8 @@ from storylens.store import MIGRATIONS, Store, fts_query
 from storylens.web import MAX_UPLOAD_BYTES, create_app
 from storylens.web.app import CSP
 
+LOCAL = "http://127.0.0.1"  # the app answers loopback Host names only (web/guards.py)
+
 HOSTILE_TEXT = (
     "The harbour board met on Tuesday to discuss the new crane. <script>window.__pwned = 1; alert(1)</script> "
     "Members agreed to spend more on safety.\n\n"
@@ -96,7 +98,7 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def client(seed: tuple[str, str]) -> Iterator[TestClient]:
-    with TestClient(create_app(seed[0]), raise_server_exceptions=False) as c:
+    with TestClient(create_app(seed[0]), base_url=LOCAL, raise_server_exceptions=False) as c:
         yield c
 
 
@@ -144,7 +146,7 @@ def test_stories_are_newest_first(tmp_path: Path) -> None:
     source = tmp_path / "two.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     ingest([str(source)], db=db)
-    with TestClient(create_app(db)) as c:
+    with TestClient(create_app(db), base_url=LOCAL) as c:
         listed = c.get("/api/stories").json()["stories"]
         page = c.get("/").text
     assert [s["title"] for s in listed] == ["Bakery wins the national bread prize", "Council approves the new bridge"]
@@ -271,7 +273,8 @@ def test_a_crash_is_one_line_never_a_traceback(seed: tuple[str, str]) -> None:
     def broken(db: str, story: str) -> Any:
         raise RuntimeError("boom")
 
-    with TestClient(create_app(seed[0], analyze=broken), raise_server_exceptions=False) as c:
+    with TestClient(create_app(seed[0], analyze=broken), base_url=LOCAL,
+                    raise_server_exceptions=False) as c:
         page, api = c.get(f"/stories/{seed[1]}"), c.get(f"/api/stories/{seed[1]}")
     assert page.status_code == 500 and "internal error (RuntimeError); see the server log" in page.text
     assert api.status_code == 500 and api.json() == {"error": "internal error (RuntimeError); see the server log"}
@@ -332,11 +335,11 @@ def test_hostile_article_is_shown_as_text(client: TestClient) -> None:
 
 
 def test_upload_over_the_limit_is_refused_with_a_clear_413(seed: tuple[str, str]) -> None:
-    with TestClient(create_app(seed[0])) as c:
+    with TestClient(create_app(seed[0]), base_url=LOCAL) as c:
         big = c.post("/add", files={"files": ("big.txt", b"x" * (MAX_UPLOAD_BYTES + 1), "text/plain")})
     assert big.status_code == 413
     assert "upload too large: at most 20 MB per request" in big.text
-    with TestClient(create_app(seed[0], max_upload_bytes=1000)) as c:
+    with TestClient(create_app(seed[0], max_upload_bytes=1000), base_url=LOCAL) as c:
         declared = c.post("/api/articles", json={"articles": [{"text": "y" * 2000}]})
         streamed = c.post("/add", content=iter([b"z" * 600, b"z" * 600]),
                           headers={"content-type": "multipart/form-data; boundary=b"})
@@ -359,7 +362,7 @@ def test_url_ingest_refuses_private_addresses(client: TestClient, site: str) -> 
 def test_url_ingest_reads_a_served_page_with_allow_private(seed: tuple[str, str], site: str,
                                                              tmp_path: Path) -> None:
     db, _ = seed_store(tmp_path)
-    with TestClient(create_app(db, allow_private=True)) as c:
+    with TestClient(create_app(db, allow_private=True), base_url=LOCAL) as c:
         r = c.post("/api/articles", json={"urls": [f"{site}/news/orchard"]}).json()
         assert r["report"]["kept"] == 1 and len(r["stories"]) == 1, r
         got = c.get("/api/articles/orchard").json()

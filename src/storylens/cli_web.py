@@ -19,21 +19,27 @@ _DB_HELP = "The store (SQLite file). Default: storylens.db, or 'db' in the confi
 @click.option("--allow-private", is_flag=True,
               help="Let URL ingest from the web app fetch loopback, private and link-local addresses "
                    "(refused by default, so the server cannot be used to reach its own network).")
+@click.option("--allowed-host", "allowed", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (repeatable; '*' for any). By default only "
+                   "localhost, 127.0.0.1, ::1 and the --host address are answered, so a page of another "
+                   "site cannot reach the app through DNS rebinding.")
 @_fail_cleanly
-def serve(db: str | None, host: str, port: int, allow_private: bool) -> None:
+def serve(db: str | None, host: str, port: int, allow_private: bool, allowed: tuple[str, ...]) -> None:
     """Browse the stories of the store in a web browser, read each story across its sources, and add
     articles (paste, upload, URLs or feeds).
 
     Pages: / (stories, search), /stories/ID, /articles/ID, /add. JSON API under /api (the same
-    schemas as the command line), described at /docs and /openapi.json. Stop with Ctrl-C.
+    schemas as the command line), described at /docs and /openapi.json. Writes sent from another
+    site's pages are refused. Stop with Ctrl-C.
     """
     import uvicorn
 
     from .config import load_settings
     from .web import create_app
+    from .web.guards import allowed_hosts
 
     path = db or load_settings().db
-    app = create_app(path, allow_private=allow_private)
+    app = create_app(path, allow_private=allow_private, hosts=allowed_hosts(host, allowed))
     click.echo(f"storylens: serving {path} at http://{_host(host)}:{port}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
 

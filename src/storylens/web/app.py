@@ -8,7 +8,7 @@ allows no inline script or style at all. Every value from articles is autoescape
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -27,6 +27,7 @@ from ..errors import StorylensError
 from ..model import Brief
 from ..render.html import template_env
 from ..store import Store
+from .guards import LOOPBACK_HOSTS, CrossSiteGuard, HostGuard
 from .jobs import Jobs
 from .service import Library, NotFound
 
@@ -41,7 +42,9 @@ CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' 
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: no other site learns the app's addresses either way, and under
+    # no-referrer browsers send "Origin: null" on the app's own form posts (the cross-site check)
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
 
@@ -179,9 +182,12 @@ def _package_dir(name: str) -> Path:
 
 
 def create_app(db: str, *, allow_private: bool = False, max_upload_bytes: int = MAX_UPLOAD_BYTES,
-               analyze: Callable[[str, str], Brief] | None = None, embedder: Any = None) -> FastAPI:
+               analyze: Callable[[str, str], Brief] | None = None, embedder: Any = None,
+               hosts: Iterable[str] = LOOPBACK_HOSTS) -> FastAPI:
     """The web app over the store at ``db`` (created if missing, upgraded in place if older).
 
+    It answers requests whose Host is one of ``hosts`` (loopback names by default; ``"*"`` for any)
+    and refuses writes sent from another site's pages (web/guards.py).
     ``allow_private`` lets URL ingest reach loopback and private addresses (refused by default);
     ``analyze(db, story) -> Brief`` and ``embedder`` replace the defaults (``corpus.show`` and the
     configured embedder, loaded once per process) in tests.
@@ -204,7 +210,9 @@ def create_app(db: str, *, allow_private: bool = False, max_upload_bytes: int = 
     templates = template_env(jinja2.PackageLoader("storylens", "web/templates"))
     app.state.web = WebState(library, jobs, templates, max_upload_bytes, allow_private)
     app.add_middleware(BodyLimit, limit=max_upload_bytes)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(CrossSiteGuard)
+    app.add_middleware(HostGuard, hosts=hosts)
+    app.add_middleware(SecurityHeaders)  # outermost: refusals carry the headers too
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
