@@ -330,3 +330,41 @@ def test_only_allowed_host_names_are_answered(tmp_path: Path) -> None:
     assert allowed_hosts("192.168.1.5") == ("localhost", "127.0.0.1", "::1", "192.168.1.5")
     with TestClient(create_app(db, hosts=["*"]), base_url=LOCAL) as client:
         assert client.get("/", headers={"host": "anything.example"}).status_code == 200
+
+
+# -- defect 13: pipes and devices in a walked directory ------------------------------------------
+def _in_thread(call: Any, seconds: float) -> Any:
+    """``call()`` run in a thread; fails the test when it is still running after ``seconds``."""
+    out: list[Any] = []
+    worker = threading.Thread(target=lambda: out.append(call()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"still running after {seconds} s"
+    return out[0]
+
+
+def test_only_regular_files_are_read_from_a_directory(tmp_path: Path) -> None:
+    import os
+
+    from storylens.ingest import walk
+
+    (tmp_path / "good.txt").write_text("Bridge opens\n\nThe mayor of the town opened the new bridge on Monday.\n")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "noise.html").symlink_to("/dev/urandom")
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    (tmp_path / "linked.txt").symlink_to(tmp_path / "good.txt")  # a link to a regular file is read
+    articles, problems = _in_thread(lambda: read_inputs([str(tmp_path)]), 30)
+    assert [a.id for a in articles] == ["good", "linked"]
+    assert sorted(str(p) for p in problems) == [
+        f"{tmp_path}/noise.html: a character device, not a regular file; only regular files are read from a directory",
+        f"{tmp_path}/pipe.jsonl: a named pipe, not a regular file; only regular files are read from a directory",
+        f"{tmp_path}/zero.txt: a character device, not a regular file; only regular files are read from a directory"]
+    assert [p.name for p in walk(tmp_path)] == ["good.txt", "linked.txt"]
+
+
+def test_a_device_named_as_an_input_is_read_only_up_to_the_size_limit() -> None:
+    from storylens.ingest._files import MAX_BYTES
+
+    articles, problems = _in_thread(lambda: read_inputs(["/dev/zero"]), 30)
+    assert articles == []
+    assert [str(p) for p in problems] == [f"/dev/zero: file too large (over the {MAX_BYTES // 1_000_000} MB limit)"]

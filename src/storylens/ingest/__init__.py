@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from ..errors import InputError
 from ..model import Article, Problem
-from ._files import SNIFF_BYTES, os_reason
+from ._files import SNIFF_BYTES, irregular_reason, os_reason
 from .feed import FEED_SUFFIXES, looks_like_feed, read_feed_bytes, read_feed_file
 from .html import article_from_html, looks_like_html, read_html_file
 from .jsonl import read_jsonl, read_jsonl_stream
@@ -46,12 +46,8 @@ _OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _Item = tuple[Article, dict[str, Any]] | InputError
 
 
-def walk(directory: str | Path) -> list[Path]:
-    """Readable files under ``directory``, recursively, in sorted order.
-
-    Takes .txt, .text, .html, .htm, .jsonl, .xml, .rss, .atom, .warc and .warc.gz files; skips hidden
-    files and folders and files whose name starts with README or LICENSE.
-    """
+def _named(directory: str | Path) -> list[Path]:
+    """Files under ``directory`` whose names say they hold articles, recursively, in sorted order."""
     found: list[Path] = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -61,6 +57,23 @@ def walk(directory: str | Path) -> list[Path]:
             if Path(name).suffix.lower() in SUFFIXES or is_warc_name(name):
                 found.append(Path(root, name))
     return sorted(found, key=lambda p: p.parts)
+
+
+def walk(directory: str | Path) -> list[Path]:
+    """Readable files under ``directory``, recursively, in sorted order.
+
+    Takes .txt, .text, .html, .htm, .jsonl, .xml, .rss, .atom, .warc and .warc.gz files that are
+    regular files (a symlink to one counts; pipes, devices and sockets do not); skips hidden files
+    and folders and files whose name starts with README or LICENSE.
+    """
+    return [p for p in _named(directory) if _regular(p)]
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return irregular_reason(path) is None
+    except OSError:
+        return False
 
 
 def _head(path: Path) -> bytes:
@@ -125,11 +138,14 @@ def _file_items(path: Path, timeout: float) -> Iterator[_Item]:
 
 
 def _dir_items(directory: Path, timeout: float) -> Iterator[_Item]:
-    files = walk(directory)
+    files = _named(directory)
     if not files:
         raise InputError("no .txt, .text, .html, .htm or .jsonl files in the directory", str(directory))
     for path in files:
         try:
+            reason = irregular_reason(path)  # before any open: opening a FIFO waits for a writer
+            if reason is not None:
+                raise InputError(reason, str(path))
             yield from _file_items(path, timeout)
         except InputError as exc:
             yield exc

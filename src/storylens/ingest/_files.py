@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import os
+import stat
 from pathlib import Path
 
 from ..errors import InputError
@@ -46,17 +48,39 @@ def too_large_reason(size: int, what: str = "file") -> str:
     return f"{what} too large ({megabytes(size)} > {MAX_BYTES // 1_000_000} MB limit)"
 
 
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def irregular_reason(path: Path) -> str | None:
+    """Why ``path`` (its target, for a symlink) is not a regular file, or None when it is one. A
+    directory walk reads regular files only: a FIFO blocks the run forever, a symlink to /dev/zero
+    fills memory (issue 18, defect 13). Raises OSError for a missing file or a broken link."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    return f"{kind}, not a regular file; only regular files are read from a directory"
+
+
 def read_bytes(path: Path, source: str) -> bytes:
-    """The bytes of a file, refusing missing, unreadable, empty and oversized files."""
+    """The bytes of a file, refusing missing, unreadable, empty and oversized files.
+
+    At most :data:`MAX_BYTES` + 1 bytes are read whatever the file says its size is: a device
+    (``/dev/zero``) or a pipe named as an input says 0 and never ends.
+    """
     try:
         size = path.stat().st_size
         if path.is_dir():
             raise InputError("is a directory", source)
         if size > MAX_BYTES:
             raise InputError(too_large_reason(size), source)
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(os_reason(exc), source) from exc
+    if len(data) > MAX_BYTES:
+        raise InputError(f"file too large (over the {MAX_BYTES // 1_000_000} MB limit)", source)
     if not data:
         raise InputError("empty file", source)
     return data
