@@ -84,6 +84,8 @@ def shift(spans: list[tuple[int, int]], edit: tuple[int, int, int] | None) -> li
 
 # Pronouns that stand for one person, resolved to the nearest person named before them.
 PERSONAL = {"he", "she", "him", "her"}
+# Pronouns for a speaker the article does not name, shown as they are ("someone else yells").
+INDEFINITE = {"someone", "somebody", "another", "one"}
 # Relative pronouns, resolved to the noun their clause hangs on ("Snyder, who said ...").
 RELATIVE = {"who", "that", "which"}
 # Paragraphs before the pronoun's own that are searched for its person: 2 found every antecedent of
@@ -99,7 +101,8 @@ TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator", 
           "justice", "officer", "detective", "sergeant", "captain", "lieutenant", "colonel", "general",
           "admiral", "marshal", "chief", "commissioner", "minister", "secretary", "ambassador", "professor",
           "prof", "rev", "reverend", "father", "sir", "lord", "lady", "king", "queen", "prince", "princess",
-          "pope", "sheriff", "deputy", "coach", "chancellor", "premier", "representative", "speaker"}
+          "pope", "sheriff", "deputy", "coach", "chancellor", "premier", "representative", "speaker",
+          "emeritus"}
 # Nouns whose possessor is the one speaking ("Kim's message highlighted ...").
 UTTERANCES = {"message", "statement", "letter", "speech", "remark", "tweet", "post", "note", "email",
               "word", "address", "interview", "comment", "testimony", "memo", "announcement"}
@@ -177,11 +180,11 @@ class Resolver:
         self.mentions = {aid: person_mentions(docs, self.starts.get(aid, []), self.surnames)
                          for aid, docs in parsed.docs.items()}
         self.offsets = {aid: {id(doc): off for off, doc in docs} for aid, docs in parsed.docs.items()}
-        self.article = ""
+        self.article, self.position = "", 0
 
     def at(self, quotation: Any) -> None:
-        """Set the article the next subjects come from."""
-        self.article = quotation.article
+        """Set the article and place the next subjects come from."""
+        self.article, self.position = quotation.article, quotation.start
 
     def display(self, text: str) -> str:
         """The story's name for a name: its entity's display name, without the title before it
@@ -190,8 +193,15 @@ class Resolver:
         key = name_key(text)
         if key in self.names and " " in self.names[key]:
             return self.names[key]
-        person = self.surnames.get(key) if " " not in key else None
+        person = (self.surnames.get(key) or self._latest_with(key)) if " " not in key else None
         return self.names.get(person, person) if person else self.names.get(key, text)
+
+    def _latest_with(self, word: str) -> str | None:
+        """The person named last before the current quotation whose name ends with ``word`` (two
+        people of one surname in a story: the one the article has just named)."""
+        before = [m for m in self.mentions.get(self.article, []) if m.start < self.position
+                  and " " in m.key and m.key.split()[-1] == word]
+        return before[-1].key if before else None
 
     def resolve(self, token: Any) -> str | None:
         """The speaker a subject token names, or None (an unresolved pronoun, a place, a people)."""
@@ -200,9 +210,14 @@ class Resolver:
             return self._antecedent(token)
         if low in RELATIVE and token.head.dep_ == "relcl":
             return self.resolve(token.head.head)
+        if token.lower_ in INDEFINITE:
+            return " ".join(t.text for t in token.subtree if t.i <= token.i + 1 and t.dep_ != "punct")
         if token.pos_ == "PRON":
             return None
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        person = self._person_in(token)
+        if person is not None and (ent is None or ent.label_ != "PERSON"):
+            return self.display(person.text)
         if ent is not None:
             from .entities import PLACES
 
@@ -214,6 +229,22 @@ class Resolver:
             chain = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token]
             return self.display(" ".join(t.text for t in chain))
         return self._noun(token)
+
+    def is_place(self, token: Any) -> bool:
+        """Whether a subject names a place or a people ("Republicans", "Moscow") and no person."""
+        from .entities import PLACES
+
+        return token.ent_type_ in PLACES and self._person_in(token) is None and \
+            self.surnames.get(name_key(token.text)) is None
+
+    @staticmethod
+    def _person_in(token: Any) -> Any | None:
+        """The one PERSON entity after a subject's head in its apposition or conjunct ("CPB president
+        and CEO Patricia Harrison", "her husband, Keith Rogers"); a name before the head modifies it
+        ("the Obama administration" is not Obama)."""
+        words = {t.i for c in token.children if c.dep_ in ("appos", "conj") and c.i > token.i for t in c.subtree}
+        found = [e for e in token.doc.ents if e.label_ == "PERSON" and any(i in words for i in range(e.start, e.end))]
+        return found[0] if len(found) == 1 else None
 
     def _noun(self, token: Any) -> str | None:
         for c in token.children:
