@@ -1,7 +1,7 @@
 """Quotes benchmark: the current code's quotes re-scored against quotations judged by hand.
 
-    python benchmarks/bench_quotes.py [--judged benchmarks/judged/quotes-dev.jsonl] [--data ../shared/data]
-    python benchmarks/bench_quotes.py --judged benchmarks/judged/quotes-seed.jsonl
+    python benchmarks/bench_quotes.py [--judged benchmarks/judged/quotes-*.jsonl] [--data ../shared/data] [--details]
+    python benchmarks/bench_quotes.py --rev d71fa7c          (the code of a past commit, same judged items)
     python benchmarks/bench_quotes.py --candidates FILE --stories multinews:ID,neus:ID,...   (for judging)
 
 A judged file has one line per quotation in the stories' articles (every stretch between quotation
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections import defaultdict
@@ -159,34 +160,57 @@ def write_candidates(data: Path, sids: list[str], path: Path) -> None:
     progress(f"{len(rows)} quotations -> {path}")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--judged", type=Path, default=ROOT / "benchmarks" / "judged" / "quotes-dev.jsonl")
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--candidates", type=Path, help="write the stories' quotations for judging instead of scoring")
-    ap.add_argument("--stories", default="", help="comma-separated story ids (with --candidates)")
-    ap.add_argument("--details", action="store_true", help="print every wrong and missed item")
-    args = ap.parse_args()
-    if args.candidates:
-        write_candidates(args.data, [s for s in args.stories.split(",") if s], args.candidates)
-        return 0
-    lines = [json.loads(x) for x in args.judged.read_text(encoding="utf-8").splitlines() if x.strip()]
+def score_file(path: Path, data: Path, details: bool) -> dict[str, Any]:
+    """Run the current code on the stories of one judged file and score it (printing the details)."""
+    lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     header = lines[0] if lines and "header" in lines[0] else {}
     judged = [r for r in lines if "header" not in r]
     sids = header.get("stories") or list(dict.fromkeys(r["story"] for r in judged))
     shown = {}
     for sid in sids:
         progress(f"quotes: {sid}")
-        shown[sid] = shown_occurrences(run_quotes(load_story(args.data, sid)))
+        shown[sid] = shown_occurrences(run_quotes(load_story(data, sid)))
     result = score(judged, shown)
-    summary = {k: v for k, v in result.items() if k not in ("wrong", "missed")}
-    print(json.dumps({"judged": str(args.judged.name), "stories": len(sids), **summary,
-                      "sampling": header.get("sampling")}, ensure_ascii=False))
-    if args.details:
+    if details:
         for w in result["wrong"]:
             print("WRONG", json.dumps(w, ensure_ascii=False))
         for m in result["missed"]:
             print("MISSED", json.dumps(m, ensure_ascii=False))
+    summary = {k: v for k, v in result.items() if k not in ("wrong", "missed")}
+    return {"judged": path.name, "stories": len(sids), **summary}
+
+
+def at_revision(rev: str, argv: list[str]) -> int:
+    """Re-run this script with the package source of git revision ``rev`` (the judged files and this
+    script stay the current ones), so the code before a change is scored on the same items."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src"], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src")}
+        return subprocess.run([sys.executable, __file__, *argv], env=env, check=False).returncode
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--judged", type=Path, nargs="+", default=sorted((ROOT / "benchmarks" / "judged").glob("quotes-*.jsonl")))
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--rev", help="score the package as it was at this git revision (e.g. the commit before a change)")
+    ap.add_argument("--candidates", type=Path, help="write the stories' quotations for judging instead of scoring")
+    ap.add_argument("--stories", default="", help="comma-separated story ids (with --candidates)")
+    ap.add_argument("--details", action="store_true", help="print every wrong and missed item")
+    args = ap.parse_args()
+    if args.rev:
+        argv = sys.argv[1:]
+        k = argv.index("--rev")
+        return at_revision(args.rev, argv[:k] + argv[k + 2 :])
+    if args.candidates:
+        write_candidates(args.data, [s for s in args.stories.split(",") if s], args.candidates)
+        return 0
+    for path in args.judged:
+        print(json.dumps(score_file(path, args.data, args.details), ensure_ascii=False), flush=True)
     return 0
 
 

@@ -140,6 +140,38 @@ def person_mentions(docs: list[tuple[int, Any]], starts: list[int], surnames: di
     return out
 
 
+# Subject pronouns and honorifics that tell a person's gender.
+_MALE, _FEMALE = {"he", "mr"}, {"she", "mrs", "ms", "miss"}
+
+
+def person_genders(docs: dict[str, list[tuple[int, Any]]], names: dict[str, str]) -> dict[str, str]:
+    """Person (display name) -> "m" or "f" where the story says so. Each sentence that names one person
+    and no other outside quotation marks votes with the first "he" or "she" subject after the name
+    ("Keith Rogers said that he visits his wife ... as she battles": he); a "Mr." or "Ms." before a
+    name votes too; the side with more votes wins. A "he" is then never taken for a person the story
+    calls "she" ("he told her": not her)."""
+    from .quotes import marks
+
+    votes: dict[str, list[int]] = {}
+    for pairs in docs.values():
+        for _, doc in pairs:
+            inside = [(a, z) for a, z, _ in marks(doc.text)]
+            for sent in doc.sents:
+                ents = [e for e in sent.ents if e.label_ == "PERSON" and not any(a <= e.start_char < z for a, z in inside)]
+                people = {names.get(name_key(e.text), name_key(e.text)) for e in ents}
+                if len(people) != 1:
+                    continue
+                first = ents[0]
+                honorific = doc[first.start - 1].lower_.rstrip(".") if first.start else ""
+                after = [t.lower_ for t in doc[first.end : sent.end] if t.dep_ in ("nsubj", "nsubjpass")
+                         and t.lower_ in ("he", "she") and not any(a <= t.idx < z for a, z in inside)]
+                for word in [honorific, *after[:1]]:
+                    if word in _MALE or word in _FEMALE:
+                        count = votes.setdefault(next(iter(people)), [0, 0])
+                        count[0 if word in _MALE else 1] += 1
+    return {p: ("m" if m > f else "f") for p, (m, f) in votes.items() if m != f}
+
+
 def strip_title(name: str) -> str:
     """A name without the titles and abbreviations before it: "Air Chief Marshal Angus Houston" ->
     "Angus Houston", "ACM Houston" -> "Houston"; a name that is only a title stays as it is."""
@@ -180,6 +212,7 @@ class Resolver:
         self.mentions = {aid: person_mentions(docs, self.starts.get(aid, []), self.surnames)
                          for aid, docs in parsed.docs.items()}
         self.offsets = {aid: {id(doc): off for off, doc in docs} for aid, docs in parsed.docs.items()}
+        self.genders = person_genders(parsed.docs, self.names)
         self.article, self.position = "", 0
 
     def at(self, quotation: Any) -> None:
@@ -274,7 +307,9 @@ class Resolver:
 
         at = offset + token.idx
         paragraph = line_index(self.starts.get(self.article, []), at)
+        other = "f" if token.lower_ in ("he", "him") else "m"
         near = [m for m in self.mentions.get(self.article, [])
-                if m.start < at and m.paragraph >= paragraph - LOOKBACK_PARAGRAPHS]
+                if m.start < at and m.paragraph >= paragraph - LOOKBACK_PARAGRAPHS
+                and self.genders.get(self.names.get(m.key, m.key)) != other]
         pick = next((m for m in reversed(near) if m.subject), None) or (near[-1] if near else None)
         return None if pick is None else self.names.get(pick.key, pick.key)

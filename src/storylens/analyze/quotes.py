@@ -44,6 +44,10 @@ MIN_CONTAINED = 2
 # ... and at least this share of the longer one's words: "hold hands" is "firmly hold hands" (2 of 3,
 # seed story), but a two-word phrase is not the whole of a 50-word quotation that happens to use it.
 SHARE_CONTAINED = 0.5
+# A signature after a closing mark: a dash, then a name of capitalised words up to a comma or the end.
+_SIGNED = re.compile(r"\s*(?:—|–|--)\s*((?:[A-Z][\w.'’&-]*\s?){1,6})")
+# Participles that introduce a title or a name, not someone's words.
+_TITLING = {"title", "entitle", "headline", "dub", "name", "call", "label", "subtitle"}
 _WORD = re.compile(r"[^\W\d_][\w'’.&-]*")
 _MARK = re.compile(r"[“”\"]")
 
@@ -59,6 +63,7 @@ class Quotation:
     tokens: Any  # spaCy span of the words inside the marks
     paragraph: int  # index of its line among the article's non-blank lines (lines_of)
     line: tuple[int, int]  # the line's bounds in the doc's text
+    marks: tuple[int, int]  # where its text between the marks starts and ends in the doc's text
 
 
 def lines_of(text: str) -> list[tuple[int, int]]:
@@ -101,7 +106,7 @@ def quotations(parsed: Parsed, article: str) -> Iterator[Quotation]:
             lead = len(raw) - len(raw.lstrip())
             words = raw.strip().rstrip(",;: ")  # the comma before '" he said' is not the speaker's
             start = offset + a + lead
-            yield Quotation(article, start, start + len(words), words, inner, line_index(starts, start), line)
+            yield Quotation(article, start, start + len(words), words, inner, line_index(starts, start), line, (a, z))
 
 
 def is_title(text: str) -> bool:
@@ -248,21 +253,44 @@ def is_term(q: Quotation) -> bool:
     return len(words) == 1 and words[0].dep_ in ("amod", "compound", "nmod") and not _inside(words[0].head, [q.tokens])
 
 
+def dash_speaker(q: Quotation, resolver: Resolver) -> str | None:
+    """For a line that opens with the quotation and signs it with a dash ('"..."—Jane Doe, author of
+    X'), as blurbs and epigraphs do, the name after the dash."""
+    text, (lo, hi), (a, z) = q.tokens.doc.text, q.line, q.marks
+    if text[lo : a - 1].strip():
+        return None
+    m = _SIGNED.match(text, z + 1, hi)
+    return resolver.display(m.group(1)) if m else None
+
+
+def titled(q: Quotation) -> bool:
+    """Whether the quotation is what something is titled or called ('an article titled, "..."',
+    'a book called "..."'): the word before its opening mark is such a participle."""
+    before = [t for t in q.tokens.doc[: q.tokens.start] if not t.is_punct]
+    return bool(before) and before[-1].tag_ == "VBN" and before[-1].lemma_.lower() in _TITLING
+
+
 def _attribute(q: Quotation, others: list[Any], resolver: Resolver) -> str | None:
     """The speaker of one quotation, or None when it is not a quote. A speech verb whose subject is a
     people or a place ("Republicans must declare that ...") passes the quotation to the next one up."""
-    if is_term(q):
+    if is_term(q) or titled(q):
         return None
     verbs = speech_verbs(q, others)
+    lo, hi = q.line
     for verb in verbs:
         subject = subject_of(verb)
         if subject is None or in_subject(q, verb):
             return None
+        if not lo <= subject.idx < hi:
+            continue  # the parse ran on across a line break: its subject is another line's word
         speaker = resolver.resolve(subject)
         if speaker is not None or not resolver.is_place(subject):
             return speaker
     if verbs:
         return None
+    signed = dash_speaker(q, resolver)
+    if signed is not None:
+        return signed
     colon = colon_subject(q)
     if colon is not None and (is_clause(q.tokens) or colon.ent_type_ == "PERSON"):
         return resolver.resolve(colon)  # 'Sen. X: "..."' names its speaker at any length
