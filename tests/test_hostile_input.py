@@ -368,3 +368,63 @@ def test_a_device_named_as_an_input_is_read_only_up_to_the_size_limit() -> None:
     articles, problems = _in_thread(lambda: read_inputs(["/dev/zero"]), 30)
     assert articles == []
     assert [str(p) for p in problems] == [f"/dev/zero: file too large (over the {MAX_BYTES // 1_000_000} MB limit)"]
+
+
+# -- defect 7 and the per-article limit: HTML bombs, huge texts ----------------------------------
+BRIDGE = "<p>The mayor of the northern town opened the new bridge across the river on Monday morning.</p>" * 5
+BOMBS = {  # the shapes that stalled extraction for minutes (issue 18, defect 7)
+    "attributes": "<div " + " ".join(f'a{i}="x"' for i in range(2_000_000 // 12)) + ">x</div>",  # 2 MB
+    "lines": "<p>x</p>\n" * (8_000_000 // 9),  # 8 MB
+    "nesting": "<div>" * (8_000_000 // 5),  # 8 MB
+}
+
+
+def test_html_bombs_are_cut_at_a_limit_and_the_article_kept(tmp_path: Path) -> None:
+    from storylens.ingest.limits import MAX_HTML_CHARS, MAX_HTML_TAGS, MAX_TAG_ATTRIBUTES
+
+    for name, bomb in BOMBS.items():
+        (tmp_path / f"{name}.html").write_text(f"<html><body>{BRIDGE}{bomb}</body></html>")
+    started = time.perf_counter()
+    # 1 MB of attributes alone took 184 s before; all three now take a few seconds
+    articles, problems = _in_thread(lambda: read_inputs([str(tmp_path)]), 120)
+    assert time.perf_counter() - started < 60
+    assert sorted(a.id for a in articles) == ["attributes", "lines", "nesting"]
+    assert all("opened the new bridge" in a.text for a in articles)
+    chars = f"HTML cut at {MAX_HTML_CHARS:,} characters (max_html_chars)"
+    tags = f"HTML cut at {MAX_HTML_TAGS:,} tags (max_html_tags)"
+    assert sorted(str(p) for p in problems) == [
+        (f"{tmp_path}/attributes.html: attributes dropped from 1 tag with more than {MAX_TAG_ATTRIBUTES} "
+         "(max_tag_attributes)"),
+        f"{tmp_path}/lines.html: {chars}", f"{tmp_path}/lines.html: {tags}",
+        f"{tmp_path}/nesting.html: {chars}", f"{tmp_path}/nesting.html: {tags}"]
+    assert all(getattr(p, "kept", False) for p in problems)
+    lines = next(a for a in articles if a.id == "lines")
+    assert lines.removed[-1] == {"line": "(markup)", "reason": tags, "limit": "yes"}
+
+
+def test_an_article_past_the_character_limit_is_cut_at_a_sentence_end(tmp_path: Path) -> None:
+    from storylens.ingest.limits import MAX_ARTICLE_CHARS
+
+    sentence = "The council said its budget for the roads of the district would rise next year. "
+    long = tmp_path / "long.txt"
+    long.write_text("Budget rises\n\n" + sentence * (MAX_ARTICLE_CHARS // len(sentence) + 2000))
+    (tmp_path / "short.txt").write_text("Bridge opens\n\n" + sentence)
+    articles, problems = read_inputs([str(long), str(tmp_path / "short.txt")])
+    assert [a.id for a in articles] == ["long", "short"]
+    cut = articles[0]
+    assert len(cut.text) <= MAX_ARTICLE_CHARS and cut.text.endswith("next year.")
+    assert [str(p) for p in problems] == [
+        f"{long}: text cut at a sentence end before {MAX_ARTICLE_CHARS:,} characters (max_article_chars)"]
+    assert cut.removed[-1]["line"].startswith("The council said its budget")
+    assert cut.removed[-1]["line"].endswith(" characters)")
+
+
+def test_the_cli_warns_of_a_cut_article_and_keeps_it(tmp_path: Path) -> None:
+    from storylens.ingest.limits import MAX_HTML_TAGS
+
+    page = tmp_path / "lines.html"
+    page.write_text(f"<html><body>{BRIDGE}{BOMBS['lines']}</body></html>")
+    result = CliRunner().invoke(main, ["cluster", str(page), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == f"Warning: {page}: HTML cut at {MAX_HTML_TAGS:,} tags (max_html_tags)"
+    assert json.loads(result.stdout)["stories"][0]["articles"] == ["lines"]

@@ -29,6 +29,11 @@ def one_line(text: str) -> str:
     return text.translate(_BREAKS)
 
 
+def problem_line(problem: Any) -> str:
+    """``Skipped: SOURCE: REASON``, or ``Warning: ...`` for an article kept but cut at a limit."""
+    return f"{'Warning' if getattr(problem, 'kept', False) else 'Skipped'}: {one_line(str(problem))}"
+
+
 def _fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -73,7 +78,8 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the brief here instead of stdout.")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False),
               help="Also write a self-contained HTML report to this file (one story only).")
-@click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_SKIPPED} if any input was skipped.")
+@click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_SKIPPED} if any input was skipped or cut at a "
+              "limit.")
 @click.option("--embedder", default=None, help="'minilm' (default) or a local sentence-transformers folder.")
 @_fail_cleanly
 def analyze(inputs: tuple[str, ...], fmt: str | None, summary_words: int | None, output: str | None,
@@ -93,7 +99,7 @@ def analyze(inputs: tuple[str, ...], fmt: str | None, summary_words: int | None,
     settings = {"summary_words": summary_words, "embedder": embedder}
     stories, problems = api.read_stories(list(inputs), **settings)
     for problem in problems:
-        click.echo(f"Skipped: {one_line(str(problem))}", err=True)
+        click.echo(problem_line(problem), err=True)
     if not any(stories.values()):
         raise api.no_articles(list(inputs), problems)
     fmt = _guess_format(fmt, output)

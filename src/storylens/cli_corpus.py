@@ -8,7 +8,17 @@ from typing import Any
 
 import click
 
-from .cli import EXIT_SKIPPED, _emit, _fail_cleanly, _guess_format, _status, _write, main, one_line
+from .cli import (
+    EXIT_SKIPPED,
+    _emit,
+    _fail_cleanly,
+    _guess_format,
+    _status,
+    _write,
+    main,
+    one_line,
+    problem_line,
+)
 from .cluster import DEFAULT_LEVEL, LEVELS
 from .corpus import BATCH
 from .errors import StorylensError
@@ -71,7 +81,8 @@ def _summary_table(report: Any, db: str) -> None:
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--db", default=None, help=_DB_HELP)
-@click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_SKIPPED} if any input failed.")
+@click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_SKIPPED} if any input failed or an article "
+              "was cut at a limit.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a summary table on stderr; json: the counts on stdout.")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=BATCH, show_default=True,
@@ -105,14 +116,14 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
                      waiting=lambda: click.echo(f"{one_line(path)}: waiting for the store (another ingest "
                                                 "is writing to it)", err=True))
     for problem in report.problems:
-        click.echo(f"Skipped: {one_line(str(problem))}", err=True)
+        click.echo(problem_line(problem), err=True)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         _summary_table(report, path)
     if report.read == 0 and report.failed:
         sys.exit(1)
-    if strict and report.failed:
+    if strict and report.problems:  # an input that failed, or an article cut at a limit
         sys.exit(EXIT_SKIPPED)
 
 
@@ -202,7 +213,7 @@ def cluster(inputs: tuple[str, ...], fmt: str, output: str | None, level: str, e
 
     articles, problems = read_inputs(list(inputs))
     for problem in problems:
-        click.echo(f"Skipped: {one_line(str(problem))}", err=True)
+        click.echo(problem_line(problem), err=True)
     if not articles:
         raise no_articles(list(inputs), problems)
     with _status("Clustering"):

@@ -260,7 +260,7 @@ def _feed(work: _Ingester, items: Iterable[Any], batch: int, report: IngestRepor
     pending: list[Article] = []
     for item in items:
         if isinstance(item, Problem):
-            report.failed += 1
+            report.failed += not getattr(item, "kept", False)  # a Truncated notice: the article is kept
             report.problems.append(item)
         else:
             report.read += 1

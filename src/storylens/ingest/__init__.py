@@ -23,13 +23,14 @@ from ._files import SNIFF_BYTES, irregular_reason, os_reason
 from .feed import FEED_SUFFIXES, looks_like_feed, read_feed_bytes, read_feed_file
 from .html import article_from_html, looks_like_html, read_html_file
 from .jsonl import read_jsonl, read_jsonl_stream
+from .limits import Truncated, truncation_notes
 from .remote import is_url_list_file, read_url_items, read_url_list
 from .text import article_from_text, read_text_file
 from .url import fetch_bytes, fetch_html, is_url, read_url
 from .warc import is_warc_name, looks_like_warc, read_warc
 
 __all__ = [
-    "STDIN", "SUFFIXES", "article_from_html", "article_from_text", "extract", "fetch_bytes", "fetch_html",
+    "STDIN", "SUFFIXES", "Truncated", "article_from_html", "article_from_text", "extract", "fetch_bytes", "fetch_html",
     "file_kind", "iter_records", "read_feed_bytes", "read_feed_file", "read_html_file", "read_inputs", "read_jsonl",
     "read_jsonl_stream", "read_one", "read_records", "read_text_file", "read_url", "read_url_items",
     "read_url_list", "read_warc", "walk",
@@ -186,7 +187,8 @@ def iter_records(inputs: str | Path | Iterable[str | Path], *, timeout: float = 
 
     Inputs are files (text, HTML, JSONL, WARC, feeds, lists of URLs), directories, http(s) URLs
     (pages or feeds) and ``-`` (JSONL on standard input). Never raises for bad input: each input,
-    record, entry or line that fails is yielded as one Problem and reading goes on. Ids are not made
+    record, entry or line that fails is yielded as one Problem and reading goes on; an article cut at
+    a limit (limits.py) is followed by a ``Truncated`` notice (a Problem whose ``kept`` is true). Ids are not made
     unique across inputs (see :func:`read_records`). Nothing is collected, so a corpus of any size
     streams in constant memory.
     """
@@ -196,6 +198,8 @@ def iter_records(inputs: str | Path | Iterable[str | Path], *, timeout: float = 
                 yield Problem(item.source or str(source), item.reason)
             else:
                 yield item
+                for note in truncation_notes(item[0].removed):  # the article is kept, cut: say so
+                    yield Truncated(item[0].source or str(source), note)
 
 
 def _unique(article_id: str, seen: set[str]) -> str:

@@ -12,6 +12,7 @@ from ..errors import InputError
 from ..model import Article
 from ..nlp import detect_language
 from ._files import check_text, read_bytes
+from .limits import bound_html, bound_text, removed_entry
 
 NO_ARTICLE = "no article text found in the HTML"
 
@@ -108,13 +109,22 @@ def url_id(url: str) -> str:
 
 def article_from_html(html: str, *, source: str, url: str | None = None,
                       article_id: str | None = None) -> Article:
-    """Extract the article of one HTML page. Raises InputError when the page holds no article text."""
+    """Extract the article of one HTML page. Raises InputError when the page holds no article text.
+
+    The page is parsed within the HTML limits and its text cut at the per-article limit (limits.py);
+    each cut is recorded in ``removed``.
+    """
+    html, notes = bound_html(html)
     doc = _extract(html, url, source)
     if doc is None or not (doc.text or "").strip():
         raise InputError(NO_ARTICLE, source)
-    cleaned = clean_extracted(doc.text, doc.title)
+    text, note = bound_text(doc.text)
+    cleaned = clean_extracted(text, doc.title)
     if not cleaned.text.strip():
         raise InputError(NO_ARTICLE, source)
+    cleaned.removed += [removed_entry(n, "") for n in notes]
+    if note:
+        cleaned.removed.append(removed_entry(note, doc.text[len(text):]))
     page_url = url or doc.url
     return Article(
         id=article_id or (url_id(url) if url else Path(source).stem),

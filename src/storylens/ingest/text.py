@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..model import Article
 from ..nlp import detect_language
 from ._files import read_text
+from .limits import bound_text, removed_entry
 
 NO_TEXT = "no article text left after cleaning"
 
@@ -16,11 +17,15 @@ NO_TEXT = "no article text left after cleaning"
 def article_from_text(raw: str, *, source: str, article_id: str, title: str | None = None) -> Article:
     """Clean plain text into an Article; ``title`` (when given) is dropped from the body.
 
-    Raises InputError when nothing is left after cleaning.
+    Raises InputError when nothing is left after cleaning. Text past the per-article limit is cut at
+    a sentence end before cleaning (limits.py) and the cut recorded in ``removed``.
     """
-    cleaned = clean_text(raw, title=title) if title else clean_text(raw)
+    text, note = bound_text(raw)
+    cleaned = clean_text(text, title=title) if title else clean_text(text)
     if not cleaned.text.strip():
         raise InputError(NO_TEXT, source)
+    if note:
+        cleaned.removed.append(removed_entry(note, raw[len(text):]))
     return Article(
         id=article_id,
         text=cleaned.text,
