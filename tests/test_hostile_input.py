@@ -428,3 +428,24 @@ def test_the_cli_warns_of_a_cut_article_and_keeps_it(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[-1] == f"Warning: {page}: HTML cut at {MAX_HTML_TAGS:,} tags (max_html_tags)"
     assert json.loads(result.stdout)["stories"][0]["articles"] == ["lines"]
+
+
+# -- defect 9: file names that are not UTF-8 -----------------------------------------------------
+def test_a_file_name_that_is_not_utf8_is_kept_escaped(tmp_path: Path) -> None:
+    import os
+
+    folder = os.fsencode(tmp_path)
+    with open(folder + b"/caf\xe9.txt", "w", encoding="utf-8") as f:
+        f.write("Bridge opens\n\nThe mayor of the northern town opened the new bridge across the river on Monday.\n")
+    with open(folder + b"/bin\xff.txt", "wb") as f:
+        f.write(b"\x00\x01\x02" * 100)
+    articles, problems = read_inputs([str(tmp_path)])
+    assert [(a.id, a.source) for a in articles] == [("caf\\xe9", f"{tmp_path}/caf\\xe9.txt")]
+    assert [str(p) for p in problems] == [f"{tmp_path}/bin\\xff.txt: binary file, not text"]
+    db = tmp_path / "s.db"
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output  # UnicodeEncodeError in SQLite before
+    assert json.loads(result.stdout)["kept"] == 1
+    assert result.stderr.splitlines() == [f"Skipped: {tmp_path}/bin\\xff.txt: binary file, not text"]
+    with Store(db) as store:
+        assert store.article("caf\\xe9").source == f"{tmp_path}/caf\\xe9.txt"

@@ -159,8 +159,38 @@ def _stdin() -> IO[bytes] | IO[str]:
     return getattr(sys.stdin, "buffer", None) or sys.stdin
 
 
+def shown_name(name: str) -> str:
+    """A file name as storylens keeps and shows it: a name that is not UTF-8 reaches Python with its
+    bad bytes as lone surrogates (``caf\udce9.txt``), which SQLite, JSON and the terminal cannot
+    encode; they become ``\xe9`` escapes (``caf\\xe9.txt``). Any other name is unchanged."""
+    if name.isascii():
+        return name
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _shown(item: _Item) -> _Item:
+    """An item with the file names in its ids and sources as :func:`shown_name` gives them."""
+    if isinstance(item, InputError):
+        if item.source is not None and shown_name(item.source) != item.source:
+            return type(item)(item.reason, shown_name(item.source))
+        return item
+    article = item[0]
+    article.id = shown_name(article.id)
+    article.source = shown_name(article.source) if article.source is not None else None
+    return item
+
+
 def _items(source: str, timeout: float) -> Iterator[_Item]:
-    """Everything one input holds; errors are yielded, never raised."""
+    """Everything one input holds, file names made encodable; errors are yielded, never raised."""
+    for item in _raw_items(source, timeout):
+        yield _shown(item)
+
+
+def _raw_items(source: str, timeout: float) -> Iterator[_Item]:
     try:
         if source == STDIN:
             yield from _records(read_jsonl_stream(_stdin()))
