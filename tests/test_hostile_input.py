@@ -449,3 +449,52 @@ def test_a_file_name_that_is_not_utf8_is_kept_escaped(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [f"Skipped: {tmp_path}/bin\\xff.txt: binary file, not text"]
     with Store(db) as store:
         assert store.article("caf\\xe9").source == f"{tmp_path}/caf\\xe9.txt"
+
+
+# -- defect 15: slow clients ---------------------------------------------------------------------
+def test_slow_clients_are_disconnected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import uvicorn
+
+    from storylens.web.app import create_app
+    from storylens.web.server import DeadlineH11, config
+
+    monkeypatch.setattr(DeadlineH11, "head_seconds", 1.0)
+    monkeypatch.setattr(DeadlineH11, "body_seconds", 1.0)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(config(create_app(str(tmp_path / "s.db")), "127.0.0.1", port))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        def closed_after(first: bytes, wait: float = 6.0) -> float | None:
+            """Seconds until the server closes a connection that sent ``first`` and then nothing."""
+            with socket.create_connection(("127.0.0.1", port)) as c:
+                c.settimeout(wait)
+                c.sendall(first)
+                started = time.monotonic()
+                try:
+                    while c.recv(4096):
+                        pass
+                except TimeoutError:
+                    return None
+                return time.monotonic() - started
+
+        head = closed_after(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # the head never ends
+        body = closed_after(b"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            b"Content-Length: 100000\r\n\r\n{\"articles\"")  # nor the body
+        silent = closed_after(b"")  # connected, sends nothing
+        assert head is not None and head < 3, head
+        assert body is not None and body < 3, body
+        assert silent is not None and silent < 3, silent
+        # an ordinary request on the same server is answered
+        with socket.create_connection(("127.0.0.1", port)) as c:
+            c.sendall(b"GET /api/stories HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            assert c.recv(4096).startswith(b"HTTP/1.1 200")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

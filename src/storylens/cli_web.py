@@ -30,18 +30,20 @@ def serve(db: str | None, host: str, port: int, allow_private: bool, allowed: tu
 
     Pages: / (stories, search), /stories/ID, /articles/ID, /add. JSON API under /api (the same
     schemas as the command line), described at /docs and /openapi.json. Writes sent from another
-    site's pages are refused. Stop with Ctrl-C.
+    site's pages are refused; a client that sends its request head slower than 20 s or its body
+    slower than 500 bytes/s is disconnected. Stop with Ctrl-C.
     """
     import uvicorn
 
     from .config import load_settings
     from .web import create_app
     from .web.guards import allowed_hosts
+    from .web.server import config
 
     path = db or load_settings().db
     app = create_app(path, allow_private=allow_private, hosts=allowed_hosts(host, allowed))
     click.echo(f"storylens: serving {path} at http://{_host(host)}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    uvicorn.Server(config(app, host, port)).run()
 
 
 def _host(host: str) -> str:
