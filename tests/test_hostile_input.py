@@ -498,3 +498,15 @@ def test_slow_clients_are_disconnected(tmp_path: Path, monkeypatch: pytest.Monke
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+# -- defect 17: clearer errors -------------------------------------------------------------------
+def test_an_id_that_is_no_whole_number_says_so(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path, '{"id": 1e400, "text": "The council approved the budget."}')
+    articles, problems = read_inputs([str(path)])
+    assert [a.id for a in articles] == ["good"]
+    assert [str(p) for p in problems] == [
+        f"{path}:1: field 'id' must be a string or a whole number, not inf (a number with a fraction or an exponent)"]
+    path = _jsonl(tmp_path, '{"id": [1], "text": "The council approved the budget."}')
+    assert [p.reason for p in read_inputs([str(path)])[1]] == [
+        "field 'id' must be a string or a whole number, not array"]

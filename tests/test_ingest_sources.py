@@ -355,7 +355,8 @@ def test_feed_url_with_teasers_fetches_each_entry_link(server: str) -> None:
         ("mountain-pass-closed", "Snow shuts the pass again", "2024-03-05"),
         ("library-extends-hours", "Library to open late for students", "2024-03-04"),
     ]
-    assert problems == [Problem(f"{server}/news/withdrawn-story", "HTTP 404 Not Found")]
+    # named by the feed and entry (issue 18, defect 17: the link alone named no input given)
+    assert problems == [Problem(f"{feed}#entry-3", f"its link {server}/news/withdrawn-story: HTTP 404 Not Found")]
     snow, library = articles
     assert snow.url == snow.source == f"{server}/news/mountain-pass-closed"
     assert snow.author == "Valley Courier staff"  # the entry's author wins over the page's byline

@@ -59,8 +59,8 @@ def read_feed_bytes(data: bytes, *, source: str, url: str | None = None,
     """Yield an Article or a Problem per entry of a feed document.
 
     ``source`` names the feed (path or URL) and ``url``, when known, resolves relative links.
-    A failing entry is a Problem (its link as source when the fetch failed, ``SOURCE#entry-N``
-    otherwise). Raises InputError when the document is no feed or holds no entries.
+    A failing entry is a Problem named ``SOURCE#entry-N`` (its link, when that could not be fetched,
+    in the reason). Raises InputError when the document is no feed or holds no entries.
     """
     import feedparser
 
@@ -124,8 +124,10 @@ def _entry_item(entry: Any, number: int, feed: _Feed) -> Article | Problem:
             if not is_url(link):
                 return Problem(source, f"entry link {link[:200]!r} is not an http(s) URL; not followed")
             article = read_url(link, timeout=feed.timeout)
-    except InputError as exc:
-        return Problem(exc.source or source, exc.reason)
+    except InputError as exc:  # named by the feed and entry; a failed link is named in the reason
+        if exc.source and exc.source != source and exc.source == link:
+            return Problem(source, f"its link {link[:200]}: {exc.reason}")
+        return Problem(source, exc.reason)
     return _fill(article, entry)
 
 

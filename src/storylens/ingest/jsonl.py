@@ -64,8 +64,11 @@ def _check_fields(record: dict[str, Any], source: str) -> None:
         if value is not None and not isinstance(value, str):
             raise InputError(f"field '{name}' must be a string, not {_json_type(value)}", source)
     rid = record.get("id")
+    if isinstance(rid, float):  # 1.5, 1e3, or 1e400 (read as inf): no id a person would recognise
+        raise InputError(f"field 'id' must be a string or a whole number, not {rid!r} (a number with a "
+                         "fraction or an exponent)", source)
     if rid is not None and (isinstance(rid, bool) or not isinstance(rid, (str, int))):
-        raise InputError(f"field 'id' must be a string or number, not {_json_type(rid)}", source)
+        raise InputError(f"field 'id' must be a string or a whole number, not {_json_type(rid)}", source)
     if not (record.get("text") or "").strip() and not (record.get("html") or "").strip():
         raise InputError("record has no 'text' or 'html'", source)
 
