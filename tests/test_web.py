@@ -383,6 +383,10 @@ def test_redirects_are_checked_too(site: str, monkeypatch: pytest.MonkeyPatch) -
     ("0.0.0.0", "an unspecified address"), ("224.0.0.1", "a multicast address"), ("240.0.0.1", "a reserved address"),
     ("100.64.0.1", "not a public address"), ("::ffff:127.0.0.1", "a loopback address"),
     ("93.184.216.34", None), ("2606:4700::1111", None),
+    # issue 18, defect 18: public to Python 3.12's is_global, not to IANA's registry
+    ("192.0.0.8", "not a public address"), ("192.88.99.1", "not a public address"),
+    ("2002:c0a8:101::1", "a private address"), ("2002:7f00:1::", "a loopback address"),  # 6to4 of 192.168.1.1, 127.0.0.1
+    ("192.0.0.9", None), ("2002:808:808::1", None),  # a global anycast address; 6to4 of 8.8.8.8
 ])
 def test_address_refusal(ip: str, why: str | None) -> None:
     import ipaddress

@@ -61,11 +61,21 @@ def public_only(enabled: bool = True) -> Iterator[None]:
         _public_only.reset(token)
 
 
+# IPv4 blocks this Python's ``is_global`` counts as global (3.12.1) that IANA's special-purpose registry
+# does not: 192.0.0.0/24 (IETF protocol assignments, e.g. 192.0.0.8, the IPv4 dummy address) but its
+# two globally reachable anycast addresses, and 192.88.99.0/24 (the 6to4 relay anycast, RFC 7526).
+_NOT_GLOBAL = (ipaddress.ip_network("192.0.0.0/24"), ipaddress.ip_network("192.88.99.0/24"))
+_GLOBAL_ANYCAST = frozenset({ipaddress.ip_address("192.0.0.9"), ipaddress.ip_address("192.0.0.10")})
+
+
 def address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    """Why ``ip`` is not fetched from in public-only mode (None for a global address)."""
-    mapped = getattr(ip, "ipv4_mapped", None)
-    if mapped is not None:
-        return address_refusal(mapped)
+    """Why ``ip`` is not fetched from in public-only mode (None for a global address). An IPv6
+    address that carries an IPv4 one (mapped ``::ffff:a.b.c.d``, 6to4 ``2002::/16``) is judged by it."""
+    embedded = getattr(ip, "ipv4_mapped", None) or getattr(ip, "sixtofour", None)
+    if embedded is not None:
+        return address_refusal(embedded)
+    if ip.version == 4 and any(ip in net for net in _NOT_GLOBAL) and ip not in _GLOBAL_ANYCAST:
+        return "not a public address"
     for kind in ("loopback", "link_local", "multicast", "reserved", "unspecified", "private"):
         if getattr(ip, f"is_{kind}"):
             return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind.replace('_', '-')} address"
