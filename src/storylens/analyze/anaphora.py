@@ -102,7 +102,7 @@ TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator", 
           "admiral", "marshal", "chief", "commissioner", "minister", "secretary", "ambassador", "professor",
           "prof", "rev", "reverend", "father", "sir", "lord", "lady", "king", "queen", "prince", "princess",
           "pope", "sheriff", "deputy", "coach", "chancellor", "premier", "representative", "speaker",
-          "emeritus"}
+          "emeritus", "gen", "lt", "col", "sgt", "capt", "cpl", "adm"}
 # Nouns whose possessor is the one speaking ("Kim's message highlighted ...").
 UTTERANCES = {"message", "statement", "letter", "speech", "remark", "tweet", "post", "note", "email",
               "word", "address", "interview", "comment", "testimony", "memo", "announcement"}
@@ -182,6 +182,24 @@ def strip_title(name: str) -> str:
     return " ".join(words)
 
 
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)*$")
+
+
+def _name_runs(doc: Any) -> list[str]:
+    """Runs of capitalised proper nouns that no entity other than a person covers and that are no
+    title: what a person's name looks like when the tagger missed it."""
+    out, run = [], []
+    for t in [*doc, None]:
+        if t is not None and t.tag_ == "NNP" and _NAME_WORD.match(t.text) and t.ent_type_ in ("", "PERSON") \
+                and t.lower_ not in TITLES:
+            run.append(t.text)
+            continue
+        if len(run) >= 2:
+            out.append(" ".join(run))
+        run = []
+    return out
+
+
 def surnames(docs: dict[str, list[tuple[int, Any]]]) -> dict[str, str]:
     """Last word -> key of the one person of the story whose name ends with it (several: left out)."""
     found: dict[str, dict[str, str]] = {}
@@ -193,7 +211,18 @@ def surnames(docs: dict[str, list[tuple[int, Any]]]) -> dict[str, str]:
                     # "Donald J. Trump" and "Donald Trump" are one person: initials are left out
                     plain = " ".join(w for w in key.split() if len(w) > 1)
                     found.setdefault(key.split()[-1], {}).setdefault(plain, key)
-    return {word: min(keys.values(), key=len) for word, keys in found.items() if len(keys) == 1}
+    out = {word: min(keys.values(), key=len) for word, keys in found.items() if len(keys) == 1}
+    # a full name the tagger left out of its entities ("Amit Singhal" between commas): the one run of
+    # proper nouns of two words or more that ends with the word
+    runs: dict[str, set[str]] = {}
+    for pairs in docs.values():
+        for _, doc in pairs:
+            for run in _name_runs(doc):
+                key = name_key(run)
+                if " " in key:
+                    runs.setdefault(key.split()[-1], set()).add(key)
+    out.update({w: next(iter(keys)) for w, keys in runs.items() if len(keys) == 1 and w not in found})
+    return out
 
 
 class Resolver:

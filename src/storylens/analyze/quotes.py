@@ -44,6 +44,11 @@ MIN_CONTAINED = 2
 # ... and at least this share of the longer one's words: "hold hands" is "firmly hold hands" (2 of 3,
 # seed story), but a two-word phrase is not the whole of a 50-word quotation that happens to use it.
 SHARE_CONTAINED = 0.5
+# Words between a quote and the next quotation of its line that goes on its words without an
+# attribution of its own: the continuations of the tuning readings (2031, 2032, 2033 and the seed)
+# that were right had gaps of 2 to 26 words ('"...," he said. "..."' is 2); 30 keeps them all and
+# stops a quotation paragraphs later from taking the speaker of one far above it.
+MAX_GAP_WORDS = 30
 # A signature after a closing mark: a dash, then a name of capitalised words up to a comma or the end.
 _SIGNED = re.compile(r"\s*(?:—|–|--)\s*((?:[A-Z][\w.'’&-]*\s?){1,6})")
 # Participles that introduce a title or a name, not someone's words.
@@ -162,7 +167,8 @@ def speech_verbs(q: Quotation, others: list[Any]) -> list[Any]:
     verbs = [t for t in _window(q) if _speech(t) and not _inside(t, [*others, q.tokens])]
     verbs.sort(key=lambda v: min(abs(v.i - q.tokens.start), abs(v.i - q.tokens.end)))
     heads = set(_heads(q))
-    below = [v for v in verbs if heads & set(v.ancestors)]
+    # a relative clause on a quoted noun ('"entities" or concepts that the words describe') does not say it
+    below = [v for v in verbs if heads & set(v.ancestors) and v.dep_ != "relcl"]
     return below[:1] or [v for v in verbs if _adjacent(q, v, others)][:1]
 
 
@@ -172,6 +178,8 @@ def in_subject(q: Quotation, verb: Any) -> bool:
     subject = subject_of(verb)
     if subject is None:
         return False
+    if _inside(subject, [q.tokens]):
+        return True  # a noun inside the quotation is never its speaker
     for h in _heads(q):
         for anc in h.ancestors:
             if anc.i == verb.i:
@@ -265,15 +273,32 @@ def dash_speaker(q: Quotation, resolver: Resolver) -> str | None:
 
 def titled(q: Quotation) -> bool:
     """Whether the quotation is what something is titled or called ('an article titled, "..."',
-    'a book called "..."'): the word before its opening mark is such a participle."""
+    'letters labeled "..."', 'a book called "..."'): the word before its opening mark says so ("call"
+    and "name" only as a participle: 'she called it "..."' is speech)."""
     before = [t for t in q.tokens.doc[: q.tokens.start] if not t.is_punct]
-    return bool(before) and before[-1].tag_ == "VBN" and before[-1].lemma_.lower() in _TITLING
+    if not before:
+        return False
+    word = before[-1]
+    lemma = word.lemma_.lower()
+    return lemma in _TITLING and (lemma not in ("call", "name") or word.tag_ == "VBN" or word.dep_ == "acl")
+
+
+def listed_after(q: Quotation, previous: Quotation | None) -> bool:
+    """Whether the quotation only goes on a list the previous one opened ('"A," "B" and "C"'): only
+    punctuation and "and"/"or" lie between them on one line, and a comma or a conjunction joins them
+    ('... told CNN's "Show." "Next words..."' is no list)."""
+    if previous is None or previous.line != q.line or previous.tokens.doc is not q.tokens.doc:
+        return False
+    between = q.tokens.doc[previous.tokens.end : q.tokens.start]
+    joined = previous.tokens.doc.text[previous.marks[0] : previous.marks[1]].rstrip().endswith(",") \
+        or any(t.text == "," or t.lower_ in ("and", "or") for t in between)
+    return joined and all(t.is_punct or t.lower_ in ("and", "or") for t in between)
 
 
 def _attribute(q: Quotation, others: list[Any], resolver: Resolver) -> str | None:
     """The speaker of one quotation, or None when it is not a quote. A speech verb whose subject is a
     people or a place ("Republicans must declare that ...") passes the quotation to the next one up."""
-    if is_term(q) or titled(q):
+    if is_term(q):
         return None
     verbs = speech_verbs(q, others)
     lo, hi = q.line
@@ -303,18 +328,22 @@ def _attribute(q: Quotation, others: list[Any], resolver: Resolver) -> str | Non
 def article_quotes(parsed: Parsed, article: str, resolver: Resolver) -> Iterator[tuple[Quotation, str]]:
     """(quotation, speaker) for each quote of one article."""
     found = list(quotations(parsed, article))
-    last: tuple[int, str] | None = None  # paragraph and speaker of the last quote
+    text = next((a.text for a in parsed.articles if a.id == article), "")
+    last: tuple[int, str, int] | None = None  # paragraph, speaker and end of the last quote
+    rejected: Quotation | None = None  # the last quotation read as a title
     for k, q in enumerate(found):
-        if is_title(q.text):
+        if is_title(q.text) or titled(q) or listed_after(q, rejected):
+            rejected = q
             continue
         others = [o.tokens for j, o in enumerate(found) if j != k and o.paragraph == q.paragraph]
         resolver.at(q)
         speaker = _attribute(q, others, resolver)
-        if speaker is None and last is not None and last[0] == q.paragraph and is_clause(q.tokens):
+        if speaker is None and last is not None and last[0] == q.paragraph and is_clause(q.tokens) \
+                and len(text[last[2] : q.start].split()) <= MAX_GAP_WORDS:
             speaker = last[1]  # the quote goes on: '"...," he said. "..."'
         if speaker is None:
             continue
-        last = (q.paragraph, speaker)
+        last = (q.paragraph, speaker, q.end)
         yield q, speaker
 
 
