@@ -510,3 +510,18 @@ def test_an_id_that_is_no_whole_number_says_so(tmp_path: Path) -> None:
     path = _jsonl(tmp_path, '{"id": [1], "text": "The council approved the budget."}')
     assert [p.reason for p in read_inputs([str(path)])[1]] == [
         "field 'id' must be a string or a whole number, not array"]
+
+
+def test_the_limits_are_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sentence = "The council said its budget for the roads of the district would rise next year. "
+    path = tmp_path / "budget.txt"
+    path.write_text("Budget rises\n\n" + sentence * 30)
+    monkeypatch.setenv("STORYLENS_MAX_ARTICLE_CHARS", "1000")
+    articles, problems = read_inputs([str(path)])
+    assert len(articles[0].text) <= 1000 and articles[0].text.endswith("next year.")
+    assert [p.reason for p in problems] == ["text cut at a sentence end before 1,000 characters (max_article_chars)"]
+    monkeypatch.setenv("STORYLENS_MAX_HTML_TAGS", "3")
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><body>{BRIDGE}</body></html>")
+    articles, problems = read_inputs([str(page)])
+    assert [p.reason for p in problems] == ["HTML cut at 3 tags (max_html_tags)"]

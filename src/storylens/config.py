@@ -30,6 +30,21 @@ class Settings:
     alignment: str = "verified"
     timeout: float = 20.0  # seconds per URL fetch
     db: str = "storylens.db"
+    # What one input may ask of extraction and analysis; past a limit it is cut, with a warning
+    # (ingest/limits.py). Characters of an article's text: above 100,000 words of English (~600,000
+    # characters), the longest real report the limit must keep, and 11x the longest article of our
+    # corpora (58,069 characters, WikiRef220; Multi-News at most 47,844). An 812,000-character
+    # paragraph took 2 min 24 s and 2.96 GB to analyse; a 10 MB text file would take ~12 times that.
+    max_article_chars: int = 650_000
+    # Characters of HTML parsed per input: twice the largest of the 181 pages of the article
+    # extraction benchmark (1,491,126 characters). Cut at a tag boundary.
+    max_html_chars: int = 3_000_000
+    # Tags parsed per input: ~9x the most on any benchmark page (3,229). trafilatura's work is per
+    # element (111k elements took 9-16 s), so this bounds it to a few seconds.
+    max_html_tags: int = 30_000
+    # Attributes kept in one tag: 3.5x the most in any benchmark tag (142); lxml's duplicate check is
+    # quadratic in them (1 MB of attributes in one tag took 184 s). A tag with more keeps its name.
+    max_tag_attributes: int = 500
 
 
 def _config_files() -> list[Path]:

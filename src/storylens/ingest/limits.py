@@ -3,8 +3,9 @@
 Past a limit the input is cut, not refused: HTML at a tag boundary before trafilatura parses it, an
 article's text at a sentence end. The cut is recorded in the article's ``removed`` (with the
 limit's name) and reported as a :class:`Truncated` notice beside the article, so a reader sees one
-line naming the input and the limit. The HTML limits bound the parse whatever the markup's shape;
-measured before them (one process, 2 shared cores): 1 MB of attributes in one tag took 184 s in
+line naming the input and the limit. Each limit is a setting (``max_article_chars`` and so on, in
+the config file or ``STORYLENS_MAX_ARTICLE_CHARS``...), read when an input is read. The HTML limits
+bound the parse whatever the markup's shape; measured before them (one process, 2 shared cores): 1 MB of attributes in one tag took 184 s in
 lxml (its duplicate-attribute check is quadratic), 1 MB of ``<p>x</p>`` lines 9-16 s.
 """
 
@@ -13,26 +14,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..config import Settings, load_settings
 from ..model import Problem
 
-# Characters of HTML parsed per input: twice the largest page of the article extraction benchmark
-# (1,491,126 characters of 181 news pages). A page past it is cut at a tag boundary.
-MAX_HTML_CHARS = 3_000_000
-# Tags parsed per input: about 9x the most tags on any benchmark page (3,229); trafilatura's work is
-# per element (~10 µs each measured: 111k elements took 9-16 s), so this bounds it to a few seconds.
-MAX_HTML_TAGS = 30_000
-# Attributes kept in one tag: 3.5x the most in any benchmark tag (142). A tag with more keeps its name
-# only (text extraction does not read attributes past a few like class and id).
-MAX_TAG_ATTRIBUTES = 500
-# Characters of text per article: above 100,000 words of English (~600,000 characters), the longest
-# real report the limit must keep, and 11x the longest article of our corpora (58,069 characters,
-# WikiRef220; Multi-News at most 47,844). An 812,000-character paragraph took 2 min 24 s and 2.96 GB
-# to analyse; a 10 MB text file (the input size limit) would take ~12 times that.
-MAX_ARTICLE_CHARS = 650_000
+# The defaults; the settings of the same names in lower case (config.py, where each value's origin is
+# given) change them.
+MAX_HTML_CHARS = Settings.max_html_chars
+MAX_HTML_TAGS = Settings.max_html_tags
+MAX_TAG_ATTRIBUTES = Settings.max_tag_attributes
+MAX_ARTICLE_CHARS = Settings.max_article_chars
 
 _TAG_START = re.compile(r"<[a-zA-Z!/?]")
-# A tag long enough to be worth counting its attributes (no real tag with 500 attributes is shorter).
-# (possessive name: no backtracking into it, so the scan stays linear on a long run of letters)
+# A tag long enough to be worth counting its attributes: a shorter one holds at most ~660 (3 characters
+# each, ` a=`), too few to cost the parser anything. The name is possessive (no backtracking into it),
+# so the scan stays linear on a long run of letters.
 _LONG_TAG = re.compile(r"<([a-zA-Z][^\s<>/]*+)([^<>]{2000,})")
 _ATTRIBUTE = re.compile(r"""[\s"'][^\s=<>"'/]+\s*=""")
 # A place to end a cut article: after a sentence's final punctuation (and closing quotes), or a break.
@@ -46,32 +41,40 @@ class Truncated(Problem):
     kept = True
 
 
+def _setting(name: str) -> int:
+    """A limit's value from the settings (config file, STORYLENS_* environment, else the default)."""
+    return int(getattr(load_settings(), name))
+
+
 def _cut_html_size(html: str, notes: list[str]) -> str:
-    if len(html) > MAX_HTML_CHARS:
-        at = html.rfind("<", 0, MAX_HTML_CHARS)
-        html = html[:at if at > 0 else MAX_HTML_CHARS]
-        notes.append(f"HTML cut at {MAX_HTML_CHARS:,} characters (max_html_chars)")
+    limit = _setting("max_html_chars")
+    if len(html) > limit:
+        at = html.rfind("<", 0, limit)
+        html = html[:at if at > 0 else limit]
+        notes.append(f"HTML cut at {limit:,} characters (max_html_chars)")
     return html
 
 
 def _cut_html_tags(html: str, notes: list[str]) -> str:
+    limit = _setting("max_html_tags")
     for n, m in enumerate(_TAG_START.finditer(html), 1):
-        if n > MAX_HTML_TAGS:
-            notes.append(f"HTML cut at {MAX_HTML_TAGS:,} tags (max_html_tags)")
+        if n > limit:
+            notes.append(f"HTML cut at {limit:,} tags (max_html_tags)")
             return html[:m.start()]
     return html
 
 
 def _strip_crowded_tags(html: str, notes: list[str]) -> str:
+    limit = _setting("max_tag_attributes")
     pieces, last, stripped = [], 0, 0
     for m in _LONG_TAG.finditer(html):
-        if len(_ATTRIBUTE.findall(m.group(2))) > MAX_TAG_ATTRIBUTES:
+        if len(_ATTRIBUTE.findall(m.group(2))) > limit:
             pieces += [html[last:m.start()], "<", m.group(1)]
             last, stripped = m.end(), stripped + 1
     if not stripped:
         return html
     notes.append(f"attributes dropped from {stripped:,} tag{'s' if stripped > 1 else ''} with more than "
-                 f"{MAX_TAG_ATTRIBUTES} (max_tag_attributes)")
+                 f"{limit} (max_tag_attributes)")
     return "".join([*pieces, html[last:]])
 
 
@@ -82,9 +85,11 @@ def bound_html(html: str) -> tuple[str, list[str]]:
     return html, notes
 
 
-def bound_text(text: str, limit: int = MAX_ARTICLE_CHARS) -> tuple[str, str | None]:
-    """The text cut to at most ``limit`` characters at the last sentence end (else line break, else
-    space) before it, and a note naming the limit; the text itself and None when it is within."""
+def bound_text(text: str, limit: int | None = None) -> tuple[str, str | None]:
+    """The text cut to at most ``limit`` characters (default: the ``max_article_chars`` setting) at
+    the last sentence end (else line break, else space) before it, and a note naming the limit; the
+    text itself and None when it is within."""
+    limit = limit or _setting("max_article_chars")
     if len(text) <= limit:
         return text, None
     ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, limit - 20_000), limit)]
