@@ -525,3 +525,28 @@ def test_the_limits_are_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     page.write_text(f"<html><body>{BRIDGE}</body></html>")
     articles, problems = read_inputs([str(page)])
     assert [p.reason for p in problems] == ["HTML cut at 3 tags (max_html_tags)"]
+
+
+def test_a_web_job_says_it_is_waiting_for_the_store(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from storylens.web.app import create_app
+
+    db = str(tmp_path / "s.db")
+    with TestClient(create_app(db), base_url=LOCAL) as client:
+        holder = Store(db)
+        held = holder.writing()
+        held.__enter__()  # another ingest is writing
+        try:
+            job = client.post("/add", data=PASTED, follow_redirects=False).headers["location"]
+            deadline = time.monotonic() + 60
+            while "Waiting for the store" not in client.get(job).text:
+                assert time.monotonic() < deadline, client.get(job).text
+                time.sleep(0.1)
+        finally:
+            held.__exit__(None, None, None)
+            holder.close()
+        while "status-done" not in (page := client.get(job).text):
+            assert time.monotonic() < deadline + 60 and "status-failed" not in page, page
+            time.sleep(0.2)
+        assert client.get("/api/stories").json()["total"] == 1
