@@ -100,7 +100,7 @@ def test_titles_are_every_word_capitalised():
 @pytest.mark.skipif(not (DATA / "multi-news-val").is_dir(), reason="../shared/data is not beside this checkout")
 def test_development_stories_reach_the_quote_floor():
     bench = _bench()
-    lines = [json.loads(x) for x in (JUDGED / "quotes-dev.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    lines = [json.loads(x) for x in (JUDGED / "quotes-2030.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     header, judged = lines[0], lines[1:]
     shown = {sid: bench.shown_occurrences(bench.run_quotes(bench.load_story(DATA, sid))) for sid in header["stories"]}
     result = bench.score(judged, shown)

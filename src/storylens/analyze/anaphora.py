@@ -129,8 +129,9 @@ def person_mentions(docs: list[tuple[int, Any]], starts: list[int], surnames: di
     for offset, doc in docs:
         inside = [(a, z) for a, z, _ in marks(doc.text)]
         for ent in doc.ents:
-            key = name_key(ent.text)
-            key = key if ent.label_ == "PERSON" else surnames.get(key, "")
+            key = name_key(strip_title(ent.text))
+            # a person's name opens with a capital ("pro-Russia" tagged PERSON is none)
+            key = key if ent.label_ == "PERSON" and ent.text[:1].isupper() else surnames.get(key, "")
             if not key or any(a <= ent.start_char < z for a, z in inside):
                 continue
             root = ent.root
@@ -253,10 +254,16 @@ class Resolver:
         ("ACM Houston", "Sen. Whitehouse"); a surname alone becomes the one full name ending with it."""
         text = re.sub(r"['’]s$", "", strip_title(text))
         key = name_key(text)
-        if key in self.names and " " in self.names[key]:
-            return self.names[key]
+        if key in self.names and " " in strip_title(self.names[key]):
+            return strip_title(self.names[key])
         person = (self.surnames.get(key) or self._latest_with(key)) if " " not in key else None
-        return self.names.get(person, person) if person else self.names.get(key, text)
+        if person:
+            return strip_title(self.names.get(person) or self._spelled(person))
+        return strip_title(self.names.get(key, text))
+
+    def _spelled(self, key: str) -> str:
+        """A person key as the story writes it (its capitals), for a name no entity display covers."""
+        return next((n for n in self.names.values() if name_key(strip_title(n)) == key), key.title())
 
     def _latest_with(self, word: str) -> str | None:
         """The person named last before the current quotation whose name ends with ``word`` (two
@@ -272,12 +279,14 @@ class Resolver:
             return self._antecedent(token)
         if low in RELATIVE and token.head.dep_ == "relcl":
             return self.resolve(token.head.head)
+        person = self._person_in(token)
         if token.lower_ in INDEFINITE:
+            if person is not None:  # "one of the searchers, Karen Boucher,"
+                return self.display(person.text)
             return " ".join(t.text for t in token.subtree if t.i <= token.i + 1 and t.dep_ != "punct")
         if token.pos_ == "PRON":
             return None
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        person = self._person_in(token)
         if person is not None and (ent is None or ent.label_ != "PERSON"):
             return self.display(person.text)
         if ent is not None:
@@ -341,4 +350,4 @@ class Resolver:
                 if m.start < at and m.paragraph >= paragraph - LOOKBACK_PARAGRAPHS
                 and self.genders.get(self.names.get(m.key, m.key)) != other]
         pick = next((m for m in reversed(near) if m.subject), None) or (near[-1] if near else None)
-        return None if pick is None else self.names.get(pick.key, pick.key)
+        return None if pick is None else self.display(self.names.get(pick.key, pick.key))

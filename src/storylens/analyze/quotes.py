@@ -232,17 +232,19 @@ def colon_subject(q: Quotation) -> Any | None:
 
 def subject_of(verb: Any) -> Any | None:
     """The grammatical subject of a speech verb; a participle or infinitive without one ("saying",
-    "to have said") takes the subject of the verb it hangs on, and a message "saying" that its
-    sender ("the airline sent a text message saying ...")."""
+    "to have said") takes the subject of the verb it hangs on, and one on a noun the subject of the
+    clause that holds the noun ("the airline sent a text message saying ...": the airline)."""
     for t in [verb, *verb.ancestors]:
         for c in t.children:
             if c.dep_ in ("nsubj", "nsubjpass") and c.i != verb.i:
                 return c
-        if t.pos_ in ("NOUN", "PROPN"):
-            if t.lemma_.lower() not in UTTERANCES:
-                return t
+        if t.pos_ == "PROPN":
+            return t  # "President Trump ..., saying"
+        if t.pos_ == "NOUN":
+            # a participle on a noun: a message's owner speaks, else the subject of the clause the noun
+            # is part of ("Granholm slammed ... posture as 'curious' -- warning that ...")
             owner = next((c for c in t.children if c.dep_ == "poss"), None)
-            if owner is not None:
+            if owner is not None and t.lemma_.lower() in UTTERANCES:
                 return owner
             continue
         if t.dep_ not in ("advcl", "xcomp", "conj", "ccomp", "acl", "pcomp", "dobj") or t.pos_ not in ("VERB", "AUX"):
