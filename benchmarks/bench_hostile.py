@@ -1,8 +1,14 @@
-"""Issue 18 benchmark: verbatim-reuse search on repetitive text, before (the committed baseline
-``git show REV:src/storylens/analyze/reuse.py``) and now, and the same runs on ordinary stories.
+"""Issue 18 benchmark, in parts (``--part``):
 
-    .venv/bin/python benchmarks/bench_hostile.py [--data ../shared/data/multi-news-val/validation.jsonl]
-        [--baseline-rev 6445d2b] [--rounds 3] [--stories 300]
+- ``reuse``: verbatim-reuse search on repetitive text, before (the committed baseline
+  ``git show REV:src/storylens/analyze/reuse.py``) and now, and the same runs on ordinary stories;
+- ``html``: HTML bombs (8 MB of tags, lines, attributes) through ``article_from_html``, the source
+  tree at ``--baseline-rev`` (``git archive``) against the working tree;
+- ``slow``: N connections that send half a request head to ``storylens serve``'s server
+  configuration, and how many are still open after the head deadline.
+
+    .venv/bin/python benchmarks/bench_hostile.py [--part reuse|html|slow] [--baseline-rev REV]
+        [--data ../shared/data/multi-news-val/validation.jsonl] [--rounds 3] [--stories 300]
 
 Each timing is the median of ``--rounds`` runs, each in a fresh process (peak RSS is per process).
 """
@@ -11,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -73,14 +80,99 @@ def _same_on_stories(old_src: Path, data: Path, stories: int) -> tuple[int, int,
     return seen, runs, differ
 
 
+_BOMB = r"""
+import json, resource, sys, time
+from storylens.ingest.html import article_from_html
+kind, size = sys.argv[1], int(sys.argv[2])
+lead = "<p>The mayor of the northern town opened the new bridge across the river on Monday morning.</p>" * 5
+bomb = {"tags": lambda: "<div>" * (size // 5), "lines": lambda: "<p>x</p>\n" * (size // 9),
+        "attributes": lambda: "<div " + " ".join(f'a{i}="x"' for i in range(size // 12)) + ">x</div>"}[kind]()
+t = time.perf_counter()
+article = article_from_html(f"<html><body>{lead}{bomb}</body></html>", source=kind)
+print(json.dumps({"s": time.perf_counter() - t, "chars": len(article.text),
+                  "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1000}))
+"""
+
+
+def _bomb(tree: Path, kind: str, size: int, limit: float) -> dict[str, float] | None:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    try:
+        res = subprocess.run(["nice", "-n", "10", sys.executable, "-c", _BOMB, kind, str(size)], env=env,
+                             capture_output=True, text=True, timeout=limit, check=True)
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(res.stdout)  # type: ignore[no-any-return]
+
+
+def html_part(rev: str, limit: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "archive", rev, "src"], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        print(f"| HTML bomb | MB | baseline {rev} s | baseline MB RSS | now s | now MB RSS | text kept now |")
+        print("|---|---|---|---|---|---|---|")
+        for kind in ("tags", "lines", "attributes"):
+            for size in (1_000_000, 8_000_000):
+                b = _bomb(Path(tmp, "src"), kind, size, limit)
+                n = _bomb(ROOT / "src", kind, size, limit)
+                cell = (lambda r: f"{r['s']:.1f} | {r['mb']:.0f}" if r else f"> {limit:.0f} (timeout) | -")
+                print(f"| {kind} | {size / 1e6:g} | {cell(b)} | {cell(n)} | {n['chars'] if n else '-'} |",
+                      flush=True)
+
+
+def slow_part(connections: int) -> None:
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from storylens.web.app import create_app
+    from storylens.web.server import HEAD_SECONDS, config
+
+    with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        server = uvicorn.Server(config(create_app(str(Path(tmp, "s.db"))), "127.0.0.1", port))
+        threading.Thread(target=server.run, daemon=True).start()
+        while not server.started:
+            time.sleep(0.05)
+        socks = []
+        for _ in range(connections):
+            c = socket.create_connection(("127.0.0.1", port))
+            c.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            c.setblocking(False)
+            socks.append(c)
+        time.sleep(HEAD_SECONDS + 2)
+        still = 0
+        for c in socks:
+            try:
+                still += c.recv(1) != b""
+            except BlockingIOError:
+                still += 1  # nothing to read and not closed: still open
+            c.close()
+        server.should_exit = True
+        print(f"{connections} connections sending half a request head: {still} still open after "
+              f"{HEAD_SECONDS + 2:.0f} s (head deadline {HEAD_SECONDS:.0f} s)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--part", choices=["reuse", "html", "slow"], default="reuse")
     ap.add_argument("--data", default=str(ROOT.parent / "shared/data/multi-news-val/validation.jsonl"))
-    ap.add_argument("--baseline-rev", default="6445d2b")
+    ap.add_argument("--baseline-rev", default=None, help="default: 6445d2b for reuse, 42c67fe for html")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--stories", type=int, default=300)
+    ap.add_argument("--connections", type=int, default=400)
     ap.add_argument("--limit", type=float, default=120.0, help="seconds before a run counts as a hang")
     args = ap.parse_args()
+    if args.part == "html":
+        html_part(args.baseline_rev or "42c67fe", args.limit)
+        return
+    if args.part == "slow":
+        slow_part(args.connections)
+        return
+    args.baseline_rev = args.baseline_rev or "6445d2b"
     old = subprocess.run(["git", "show", f"{args.baseline_rev}:src/storylens/analyze/reuse.py"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as tmp:
