@@ -479,9 +479,10 @@ same machine (one process, fixed thread count); a different CPU may differ in th
 English news sentences. `contradiction` was taught by synthetic edits and ClaimDiff's "weakens"
 (an argument against), so it fires on a changed figure, negation, date or name and weakly on
 rebuttals (ClaimDiff test: it fires on none); storylens reports a contradiction only when a typed
-check explains it. `entails_*` is weak (RTE test accuracy 0.58 against a 0.52 majority; its
+check explains it. `entails_*` is weak (RTE test accuracy 0.53 against a 0.52 majority; its
 direction is not reliable even on simple made-up pairs); `same_fact` is the head to trust (MRPC
-test precision 0.82 at 0.5). Figures: benchmarks/RESULTS.md section 8.
+test P / R 0.79 / 0.93 at 0.5; STS-B news dev Spearman 0.775 against the base model's cosine
+0.723). Figures: benchmarks/RESULTS.md section 8.
 """
 
 
