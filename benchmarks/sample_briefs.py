@@ -5,10 +5,14 @@ Sampling (no story here was used to tune anything): Multi-News validation cluste
 bucket is a test bucket (training/pairdata.py; the pair model's silver pairs come from the
 training buckets only) and NeuS/AllSides validation stories (never trained on), each list shuffled
 by --seed, the first --n of each taken. Multi-News documents are raw scraped text, fed as they are.
---exclude-seeds leaves out every story an earlier sample drew (SEED with --n, or SEED:N), so a new reading is of
-stories no rule was made from (the Multi-News test pool holds only 40 clusters, so samples overlap).
+--exclude-ids FILE leaves out the stories the file lists (benchmarks/judged/used-stories.txt: every
+story read by hand or used to make a rule so far), so a new reading is of stories no rule was made
+from; the Multi-News test pool holds only 40 clusters, so a sample may hold fewer than --n of them.
+--exclude-seeds leaves out what a seed draws from the whole pool (SEED with --n, or SEED:N); a sample
+drawn with exclusions is not reproduced by it, so prefer the file.
 
 usage: python benchmarks/sample_briefs.py [--data ../shared/data] [--n 10] [--seed 2026]
+                                          [--exclude-ids benchmarks/judged/used-stories.txt]
                                           [--exclude-seeds 2027,2028,2031:20] [--out FILE]
 """
 
@@ -46,6 +50,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=10)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--exclude-seeds", default="", help="comma-separated seeds whose samples to leave out (SEED uses --n, SEED:N draws N)")
+    ap.add_argument("--exclude-ids", type=Path, help="a file of story ids to leave out, one per line (# comments)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "sample-briefs.txt")
     args = ap.parse_args()
     import storylens
@@ -55,6 +60,9 @@ def main() -> int:
     totals = {"stories": 0, "consensus": 0, "contradictions": 0}
     exclude = frozenset(sid for s in filter(None, args.exclude_seeds.split(","))
                         for sid, _ in stories(args.data, int(s.partition(":")[2] or args.n), int(s.partition(":")[0])))
+    if args.exclude_ids:
+        exclude |= {x.strip() for x in args.exclude_ids.read_text(encoding="utf-8").splitlines()
+                    if x.strip() and not x.startswith("#")}
     for sid, docs in stories(args.data, args.n, args.seed, exclude):
         arts = [Article(f"{k}", text, title=title) for k, (title, text) in enumerate(docs) if text.strip()]
         brief = storylens.analyze(articles=arts)

@@ -91,3 +91,28 @@ def test_same_fact_contradictions_need_the_model_and_negations_stand_on_the_chec
     assert {"entity", "negation"} <= real  # the seed's two gold contradictions, as the model backs them
     muted = {x.type for x in analyze_articles(articles, pair_scorer=_NoContradiction(scorer)).contradictions}
     assert "entity" not in muted and "negation" in muted
+
+
+def _span(text: str):
+    from storylens.nlp import load_spacy
+
+    return load_spacy()(text)[:]
+
+
+@pytest.mark.parametrize(("a", "b", "disagree"), [
+    # different figures throughout: two results (or one told two ways), never one fact
+    ("Oracle shares fell 27 cents, or 2 percent, to $13.09.", "Oracle shares rose 15 cents to $13.51 on the Nasdaq.", True),
+    ("The firm reported net income of $4.5 million on revenue of $21.4 million.",
+     "The firm reported a net loss of $724,000 on revenue of $13.5 million.", True),
+    # one figure in common: the second adds detail
+    ("Hartford shares rose $2.88 to close at $46.50.", "Shares of Hartford rose $2.88, or 6.6 percent, to $46.50.", False),
+    # a rounded figure is the same figure; a side with no figure adds nothing to weigh
+    ("A turnout of just over 57% was recorded.", "57.4% of voters took part.", False),
+    ("Police said 12 people were hurt.", "Police said several people were hurt.", False),
+    # a date is not a figure, nor is "one" ("one of the ..."), nor a hyphenated count
+    ("The plant closed on 12 March 2019.", "The plant closed in 2019, one of many.", False),
+])
+def test_figures_disagree(a, b, disagree):
+    from storylens.analyze.checks.parse import figures_disagree
+
+    assert figures_disagree(_span(a), _span(b)) is disagree

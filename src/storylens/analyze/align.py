@@ -101,6 +101,48 @@ def _groups(prep: Prepared, p: AlignParams = ALIGN) -> list[list[int]]:
     return list(members.values())
 
 
+def _lead_groups(prep: Prepared, p: AlignParams = ALIGN) -> list[list[int]]:
+    """Average-linkage groups of the whole-sentence units of each article's first ``p.lead``
+    sentences that state a fact, by plain cosine (``p.lead_cos``), at most one unit per article."""
+    arts = prep.unit_articles()
+    fact = prep.unit_has_fact()
+    leads: dict[int, list[int]] = {}
+    seen: set[int] = set()
+    for k, unit in enumerate(prep.units):
+        if unit.sentence in seen:
+            continue  # a sentence's whole unit comes first (units.split_units)
+        seen.add(unit.sentence)
+        own = leads.setdefault(int(arts[k]), [])
+        if len(own) < p.lead and fact[k]:
+            own.append(k)
+    idx = np.array([u for own in leads.values() for u in own], dtype=int)
+    if len({int(arts[u]) for u in idx}) < 2:
+        return []
+    v = prep.embedded.unit_vectors[idx]
+    v = v / np.clip(np.linalg.norm(v, axis=1, keepdims=True), 1e-12, None)
+    cos = v @ v.T
+    pairs = sorted(((float(cos[x, y]), x, y) for x in range(len(idx)) for y in range(x + 1, len(idx))
+                    if arts[idx[x]] != arts[idx[y]] and cos[x, y] >= p.lead_cos), key=lambda t: (-t[0], t[1], t[2]))
+    group_of: dict[int, int] = {}
+    members: dict[int, list[int]] = {}
+    for _, x, y in pairs:
+        gx, gy = group_of.get(x, -1 - x), group_of.get(y, -1 - y)
+        if gx == gy:
+            continue
+        a, b = members.get(gx, [x]), members.get(gy, [y])
+        if {int(arts[idx[m]]) for m in a} & {int(arts[idx[m]]) for m in b}:
+            continue
+        if float(cos[np.ix_(a, b)].mean()) < p.lead_cos:
+            continue
+        new = gx if gx >= 0 else (gy if gy >= 0 else x)
+        members.pop(gx, None)
+        members.pop(gy, None)
+        members[new] = a + b
+        for m in a + b:
+            group_of[m] = new
+    return [[int(idx[m]) for m in g] for g in members.values()]
+
+
 def _refine(prep: Prepared, group: list[int], by_sentence: dict[int, list[int]], p: AlignParams = ALIGN) -> list[int]:
     """Swap each member for the unit of its sentence (whole, clause or window) that agrees best
     with the other members, so a claim's span is the stretch that carries the shared fact. A
@@ -183,6 +225,9 @@ def _accept(prep: Prepared, verify: Verify | None = None, p: AlignParams = ALIGN
         # back to the unit it linked through, which states one (_links)
         fact = prep.unit_has_fact()
         groups = [[u if fact[u] else o for u, o in zip(g, before)] for g, before in zip(groups, linked)]
+        # the leads' groups (whole sentences, plain cosine) go to the same check; one the clause
+        # groups already hold, whole or in part in every article, is dropped below (_repeats)
+        groups += _lead_groups(prep, p)
         groups = [g for g in verify([(g, g[_medoid(prep, g)]) for g in groups]) if len({arts[u] for u in g}) >= 2]
     scored = [(g, _coherence(prep, g)) for g in groups]
     scored.sort(key=lambda x: (-len(x[0]), -round(x[1], 2), min(x[0])))

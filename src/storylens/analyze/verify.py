@@ -22,6 +22,7 @@ import numpy as np
 from ..pairs import PairScorer
 from .checks import REGISTRY
 from .checks.negation import negates_anyhow
+from .checks.parse import figures_disagree
 from .prepare import Prepared
 
 
@@ -69,6 +70,11 @@ def _conflict(prep: Prepared, a: int, b: int) -> bool:
     # one side negated and the other not is never one fact, whether or not the negation check
     # reads it as a denial ("No debris has been found" against "the debris was from the flight")
     if negates_anyhow(sa) != negates_anyhow(sb):
+        return True
+    # Both give figures and none of them alike: two facts ("SCO net income of $4.5 million ... in
+    # the second quarter" against "a net loss of $724,000 ... in the first quarter"), or one fact
+    # given two ways, which is a contradiction for contradict.py to weigh, never a consensus.
+    if figures_disagree(sa, sb):
         return True
     # A member that any typed check (checks.REGISTRY) finds at odds with the representative states
     # another fact, whatever the model says: a figure, a date or a name given differently ("up 19

@@ -179,3 +179,35 @@ def date_conflict(da: list[str], db: list[str]) -> tuple[str, str] | None:
     if not pa or not pb or any(_compatible(x, y) for _, x in pa for _, y in pb):
         return None
     return pa[0][0], pb[0][0]
+
+
+# Entity labels whose numbers are figures a fact states; dates, times and ordinals are left to
+# date.py (a day written two ways is not two figures).
+_FIGURE_NOT = {"DATE", "TIME", "ORDINAL"}
+
+
+@_per_span
+def figures(span: Any) -> list[str]:
+    """The figures the span states, each as written with its scale ("13.3 billion", "1,821", "27"):
+    runs of number tokens outside dates and times. "one" is left out (it is a pronoun as often as a
+    count: "one of the victims")."""
+    out: list[str] = []
+    run: list[Any] = []
+    for t in [*span, None]:
+        if t is not None and t.like_num and t.ent_type_ not in _FIGURE_NOT and not (t.is_alpha and _joined(t)):
+            run.append(t)
+            continue
+        if run and not (len(run) == 1 and run[0].lower_ == "one"):
+            out.append(" ".join(w.text for w in run))
+        run = []
+    return out
+
+
+def figures_disagree(a: Any, b: Any) -> bool:
+    """Whether both spans state figures and none of one side's can be one of the other side's
+    (``same_figure``): "fell 27 cents to $13.09" against "up 15 cents to $13.51", "more than 40
+    percent of visitors" against "more than a quarter ... and 40 percent of bookings" share a figure
+    and pass; the first pair does not. Two sentences that state one fact give at least one figure
+    alike when both give figures."""
+    fa, fb = figures(a), figures(b)
+    return bool(fa and fb) and not any(same_figure(x, y) for x in fa for y in fb)
