@@ -255,17 +255,19 @@ def test_two_ingests_at_once_store_what_one_after_the_other_does(tmp_path: Path)
     waited: list[str] = []
     errors: list[BaseException] = []
 
+    reading = threading.Event()  # the first ingest has the store and reads its half
+
     def run(source: str) -> None:
         try:
             ingest([source], db=str(tmp_path / "both.db"), embedder=emb, batch=3,
-                   waiting=lambda: waited.append(source))
+                   waiting=lambda: waited.append(source), progress=lambda _: reading.set())
         except BaseException as exc:  # noqa: BLE001 - the test reports it
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(s,)) for s in half]
-    for t in threads:
-        t.start()
-        time.sleep(0.2)  # a comes first: the same order as the serial store
+    threads[0].start()
+    assert reading.wait(60)  # a comes first: the same order as the serial store
+    threads[1].start()
     for t in threads:
         t.join()
     assert errors == []

@@ -397,11 +397,14 @@ def test_address_refusal(ip: str, why: str | None) -> None:
 def test_serve_binds_loopback_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import uvicorn
 
+    from storylens.web.server import DeadlineH11
+
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, *a, **kw: seen.update(vars(self.config)))
     result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "new.db")])
     assert result.exit_code == 0, result.output
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8000
+    assert seen["http"] is DeadlineH11  # slow clients are timed out (web/server.py)
     assert "serving" in result.output and (tmp_path / "new.db").is_file()
     assert "[default: 127.0.0.1]" in CliRunner().invoke(main, ["serve", "--help"]).output
 
