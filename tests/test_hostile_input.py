@@ -558,3 +558,32 @@ def test_a_web_job_says_it_is_waiting_for_the_store(tmp_path: Path) -> None:
             assert time.monotonic() < deadline + 60 and "status-failed" not in page, page
             time.sleep(0.2)
         assert client.get("/api/stories").json()["total"] == 1
+
+
+def test_the_ingest_queue_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from storylens.web import jobs
+    from storylens.web.app import create_app
+
+    monkeypatch.setattr(jobs, "MAX_WAITING", 2)
+    db = str(tmp_path / "s.db")
+    with TestClient(create_app(db), base_url=LOCAL) as client:
+        holder = Store(db)
+        held = holder.writing()
+        held.__enter__()  # the first job waits for the store; the next two wait for it
+        try:
+            sent = [client.post("/add", data=PASTED, follow_redirects=False)]
+            deadline = time.monotonic() + 30
+            while "Waiting for the store" not in client.get(sent[0].headers["location"]).text:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+            sent += [client.post("/add", data={**PASTED, "title": f"Bridge {n}"}, follow_redirects=False)
+                     for n in range(3)]
+            refused = client.post("/api/articles", json={"articles": [PASTED]})
+        finally:
+            held.__exit__(None, None, None)
+            holder.close()
+        assert [r.status_code for r in sent] == [303, 303, 303, 503]
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "60"
+        assert refused.json()["error"] == "add articles: 2 ingest jobs are waiting already; try again in a minute"

@@ -28,7 +28,7 @@ from ..model import Brief
 from ..render.html import template_env
 from ..store import Store
 from .guards import LOOPBACK_HOSTS, CrossSiteGuard, HostGuard
-from .jobs import Jobs
+from .jobs import Jobs, QueueFull
 from .service import Library, NotFound
 
 # Largest request body (an upload form or POST /api/articles). One input file may be up to ingest's
@@ -166,6 +166,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
         return error_response(request, 404, str(exc))
+
+    @app.exception_handler(QueueFull)
+    async def queue_full(request: Request, exc: QueueFull) -> Response:
+        response = error_response(request, 503, str(exc))
+        response.headers["retry-after"] = "60"
+        return response
 
     @app.exception_handler(StorylensError)
     async def storylens_error(request: Request, exc: StorylensError) -> Response:

@@ -25,12 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import IngestReport
+from ..errors import StorylensError
 from ..ingest.url import public_only
 from ..store import Store
 
 # Finished jobs remembered for their progress pages; older ones are forgotten first. A person adds a
 # few batches an hour, so 200 covers days of a running server at a few KB each.
 KEEP_JOBS = 200
+# Jobs that may wait behind the running one. Each may hold up to a request's worth of staged uploads
+# (20 MB, app.MAX_UPLOAD_BYTES), so this bounds them to 320 MB on disk; a person adds a few batches
+# an hour, so 16 waiting means many people at once, who are told to try again instead of queueing
+# work without end (issue 18: a bounded job queue).
+MAX_WAITING = 16
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -89,6 +95,10 @@ def stage_records(records: list[dict[str, Any]], stem: str = "pasted") -> Path:
     return stage(name, body)
 
 
+class QueueFull(StorylensError):
+    """Too many ingest jobs are waiting; the server answers 503."""
+
+
 class Jobs:
     """The queue of ingest jobs of one app (one worker thread)."""
 
@@ -100,11 +110,21 @@ class Jobs:
         self._lock = threading.Lock()
 
     def submit(self, sources: list[str], label: str, files: Iterable[Path] = ()) -> tuple[Job, Future[Job]]:
+        """Queue an ingest job; raises QueueFull (its staged files removed) when MAX_WAITING wait."""
         job = Job(uuid.uuid4().hex[:12], label, list(sources), files=list(files))
         with self._lock:
-            self._jobs[job.id] = job
+            waiting = sum(j.status == "queued" for j in self._jobs.values())
+            if waiting >= MAX_WAITING:
+                full = True
+            else:
+                full = False
+                self._jobs[job.id] = job
             while len(self._jobs) > KEEP_JOBS:
                 self._jobs.popitem(last=False)
+        if full:
+            self._cleanup(job)
+            raise QueueFull(f"{MAX_WAITING} ingest jobs are waiting already; try again in a minute",
+                            "add articles")
         return job, self._pool.submit(self._run, job)
 
     def get(self, job_id: str) -> Job | None:
