@@ -197,7 +197,8 @@ def read_units(parsed: Parsed) -> UnitFeatures:
         # a whole sentence states a fact when it has a verb and asks nothing: a verbless line is a
         # caption, a heading or an info box ("In English and in French with English subtitles.",
         # "(Pictures: Population 7 Billion.)"); on the 80 stories of the 2028-2032 readings the two
-        # rules removed 8 consensus claims, 7 of them read as wrong or junk, and re-paired one
+        # rules removed 8 consensus claims, 7 of them wrong or junk on reading, and re-paired two
+        # (one for the worse: a verbless list of two names gave way to another outlet's sentence)
         verb = any(t.pos_ in ("VERB", "AUX") for t in tokens)
         fact[k] = ((whole and verb or states_fact(tokens, terms[-1])) and not attribution_only(tokens)
                    and not asks(s.text))
