@@ -308,3 +308,32 @@ def test_three_leads_on_one_event_make_a_claim_that_centring_alone_misses():
     found = lead_claims(DEFAULT)
     assert found and max(c.outlets for c in found) == 3
     assert not lead_claims(replace(DEFAULT, align=replace(DEFAULT.align, lead=0)))
+
+
+@pytest.mark.parametrize(("sentence", "question"), [
+    ("Where will the money for the bridge come from?", True),
+    ("“Who pays for the bridge?”", True),
+    ("Taylor’s birthday?", True),
+    ("“Who pays?” the mayor asked.", False),  # a statement that reports a question
+    ("The council approved the bridge on Monday.", False),
+])
+def test_a_question_states_no_fact(sentence, question):
+    assert units.asks(sentence) is question
+
+
+def test_questions_and_verbless_lines_make_no_consensus():
+    """Two outlets asking the same question, or printing the same caption, agree on no fact; the
+    statements beside them still make claims."""
+    from storylens.analyze import analyze_articles
+    from storylens.model import Article
+
+    a = ("The city council approved a new bridge over the river on Monday, at a cost of 40 million euros.\n\n"
+         "Where will the money for the bridge come from?\n\nPhotos: the river crossing at dawn.\n\n"
+         "Construction is due to start in the spring and last three years.")
+    b = ("On Monday the city council voted to build a new bridge across the river for 40 million euros.\n\n"
+         "Where is the money for the bridge going to come from?\n\nPhotos: the river crossing at dawn, from the east bank.\n\n"
+         "Work on the bridge should begin in spring and take three years.")
+    brief = analyze_articles([Article("q0", a, title=""), Article("q1", b, title="")])
+    consensus = [c for c in brief.claims if c.kind == "consensus"]
+    assert consensus
+    assert not any("money" in s.text or "Photos" in s.text for c in consensus for s in c.support)

@@ -129,6 +129,17 @@ def states_fact(tokens: list[Any], terms: set[str]) -> bool:
     return verb and len(terms) >= MIN_FACT_TERMS
 
 
+# What may close a sentence after its question mark: quotes and brackets.
+_CLOSERS = "\"'”’)]» \t\n"
+
+
+def asks(sentence: str) -> bool:
+    """Is the sentence a question? It asserts nothing for outlets to agree on ("Taylor's
+    birthday?", "where on Earth is Mount St. Helens getting its fuel?": two claims of the 2029 and
+    2030 readings, each paired with another outlet's statement)."""
+    return sentence.rstrip(_CLOSERS).endswith("?")
+
+
 # Verbs that only report: a clause whose every verb is one of these and that holds none of what
 # was reported (no clausal complement or object inside it) names a source, not a fact ("..., the
 # district attorney's office said Tuesday."; "Graham said on Fox News Sunday.").
