@@ -17,7 +17,6 @@ from .claims import build_claims as build_pair_claims
 from .contradict import find_contradictions
 from .entities import find_entities
 from .judge import judge
-from .verify import verifier
 from .params import DEFAULT, AnalysisParams
 from .pipeline import run_pipeline
 from .prepare import Prepared
@@ -25,6 +24,7 @@ from .quotes import find_quotes
 from .reuse import find_reuse, find_verbatim
 from .stages import Parsed
 from .timeline import build_timeline
+from .verify import verifier
 
 
 def story_id(articles: list[Article]) -> str:

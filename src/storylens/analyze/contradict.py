@@ -27,6 +27,7 @@ from .judge import PARAMS, Judged, more
 from .params import CONTRADICT, ContradictParams
 from .prepare import Prepared, Similarity
 
+
 def check_pair(a: Any, b: Any, sim: float, params: ContradictParams = CONTRADICT) -> tuple[str, str] | None:
     """(type, explanation) when two aligned spaCy spans disagree in a checkable way: the first
     check of the registry that fires, each from its band (``Check.same_fact``)."""
