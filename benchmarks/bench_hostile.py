@@ -5,10 +5,13 @@
 - ``html``: HTML bombs (8 MB of tags, lines, attributes) through ``article_from_html``, the source
   tree at ``--baseline-rev`` (``git archive``) against the working tree;
 - ``slow``: N connections that send half a request head to ``storylens serve``'s server
-  configuration, and how many are still open after the head deadline.
+  configuration, and how many are still open after the head deadline;
+- ``generated``: ``--n`` seeded hostile inputs (tests/hostile_gen.py) through the API and the CLI:
+  crashes, hangs, unclear errors, good articles lost, peak memory (hostile_generated.py says how).
 
-    .venv/bin/python benchmarks/bench_hostile.py [--part reuse|html|slow] [--baseline-rev REV]
+    .venv/bin/python benchmarks/bench_hostile.py [--part reuse|html|slow|generated] [--baseline-rev REV]
         [--data ../shared/data/multi-news-val/validation.jsonl] [--rounds 3] [--stories 300]
+        [--n 10000 --seed 18 --scale 1 --batch 50 --analyze-every 1 --timeout 60 --batch-timeout 600]
 
 Each timing is the median of ``--rounds`` runs, each in a fresh process (peak RSS is per process).
 """
@@ -158,14 +161,26 @@ def slow_part(connections: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--part", choices=["reuse", "html", "slow"], default="reuse")
+    ap.add_argument("--part", choices=["reuse", "html", "slow", "generated"], default="reuse")
     ap.add_argument("--data", default=str(ROOT.parent / "shared/data/multi-news-val/validation.jsonl"))
     ap.add_argument("--baseline-rev", default=None, help="default: 6445d2b for reuse, 42c67fe for html")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--stories", type=int, default=300)
     ap.add_argument("--connections", type=int, default=400)
     ap.add_argument("--limit", type=float, default=120.0, help="seconds before a run counts as a hang")
+    ap.add_argument("--n", type=int, default=10_000, help="generated: how many inputs")
+    ap.add_argument("--seed", type=int, default=18)
+    ap.add_argument("--scale", type=float, default=1.0, help="generated: size of the big kinds (1: up to ~1 MB)")
+    ap.add_argument("--batch", type=int, default=50, help="generated: inputs per CLI ingest (and analysis)")
+    ap.add_argument("--analyze-every", type=int, default=1, help="generated: analyse one batch in this many")
+    ap.add_argument("--timeout", type=float, default=60.0, help="generated: seconds before an input is a hang")
+    ap.add_argument("--batch-timeout", type=float, default=600.0)
     args = ap.parse_args()
+    if args.part == "generated":
+        from hostile_generated import run
+
+        run(args.n, args.seed, args.scale, args.batch, args.timeout, args.batch_timeout, args.analyze_every)
+        return
     if args.part == "html":
         html_part(args.baseline_rev or "42c67fe", args.limit)
         return

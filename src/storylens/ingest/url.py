@@ -199,9 +199,10 @@ def fetch_bytes(url: str, *, timeout: float = 20.0, max_bytes: int = MAX_BYTES,
     the body is read. Raises FetchError; only http(s) URLs are fetched (never file:, ftp: or data:)."""
     if not is_url(url):
         raise FetchError("not an http(s) URL (only http and https are read)", url[:200])
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": accept})
     deadline = time.monotonic() + timeout
     try:
+        # inside the try: Request parses the URL, and 'http://[::1' raises ValueError there
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": accept})
         opener = _public_opener().open if _public_only.get() else urllib.request.urlopen
         with opener(request, timeout=timeout) as resp:
             _check_content_type(resp, url, types)
@@ -218,6 +219,8 @@ def fetch_bytes(url: str, *, timeout: float = 20.0, max_bytes: int = MAX_BYTES,
         raise FetchError(f"timed out after {timeout:g} s", url) from exc
     except (http.client.HTTPException, OSError) as exc:
         raise FetchError(f"connection failed ({type(exc).__name__})", url) from exc
+    except UnicodeError as exc:  # a host the IDNA or latin-1 codec refuses (http://%ff/): its message is Python's
+        raise FetchError("invalid URL (a character the host name or request line cannot carry)", url) from exc
     except ValueError as exc:
         raise FetchError(f"invalid URL ({exc})", url) from exc
 
