@@ -135,3 +135,26 @@ def test_a_malformed_url_in_a_list_is_one_problem_not_a_crash(tmp_path: Path) ->
     assert [(p.source, p.reason) for p in problems] == [
         ("http://[::1", "invalid URL (Invalid IPv6 URL)"),
         ("http://%ff/", "invalid URL (a character the host name or request line cannot carry)")]
+
+
+def test_strict_skips_an_article_cut_at_a_limit_instead_of_storing_it(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # the issue: past a limit, truncate with a warning, skip with --strict (before: exit 3, but stored)
+    sentence = "The council said its budget for the roads of the district would rise next year. "
+    long, short = tmp_path / "in" / "long.txt", tmp_path / "in" / "short.txt"
+    long.parent.mkdir()
+    long.write_text("Budget rises\n\n" + sentence * 30)
+    short.write_text("Bridge closed\n\nThe mayor closed the old river bridge on Tuesday after two days of floods.")
+    monkeypatch.setenv("STORYLENS_MAX_ARTICLE_CHARS", "1000")
+    note = "text cut at a sentence end before 1,000 characters (max_article_chars)"
+    stories, problems = storylens.api.read_stories([str(long.parent)], strict=True)
+    assert [a.id for a in stories[None]] == ["short"]
+    assert [(p.source, p.reason) for p in problems] == [(str(long), f"{note}; skipped (strict)")]
+    db = tmp_path / "s.db"
+    result = CliRunner().invoke(main, ["ingest", str(long.parent), "--db", str(db), "--strict", "--format", "json"])
+    assert result.exit_code == 3, result.output
+    assert f"Skipped: {long}: {note}; skipped (strict)" in result.stderr.splitlines()
+    with Store(db) as store:
+        assert [store.article(a).id for s in store.stories() for a in store.members(s.id)] == ["short"]
+    result = CliRunner().invoke(main, ["ingest", str(long), "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0 and f"Warning: {long}: {note}" in result.stderr.splitlines()  # kept without it

@@ -60,12 +60,14 @@ def group_stories(records: Iterable[tuple[Article, dict[str, Any]]]) -> dict[str
     return groups
 
 
-def read_stories(inputs: str | Iterable[str], **settings: Any) -> tuple[dict[str | None, list[Article]], list[Problem]]:
-    """Read the inputs and group the articles by their JSONL ``story`` field (see group_stories)."""
+def read_stories(inputs: str | Iterable[str], *, strict: bool = False, **settings: Any,
+                 ) -> tuple[dict[str | None, list[Article]], list[Problem]]:
+    """Read the inputs and group the articles by their JSONL ``story`` field (see group_stories);
+    ``strict`` skips an article cut at a limit instead of keeping it cut."""
     from .config import load_settings
     from .ingest import read_records
 
-    records, problems = read_records(_inputs(inputs), timeout=load_settings(**settings).timeout)
+    records, problems = read_records(_inputs(inputs), timeout=load_settings(**settings).timeout, strict=strict)
     return group_stories(records), problems
 
 

@@ -78,8 +78,8 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the brief here instead of stdout.")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False),
               help="Also write a self-contained HTML report to this file (one story only).")
-@click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_SKIPPED} if any input was skipped or cut at a "
-              "limit.")
+@click.option("--strict", is_flag=True, help="Skip (do not analyse) an article cut at a limit, and exit with "
+              f"status {EXIT_SKIPPED} if any input was skipped.")
 @click.option("--embedder", default=None, help="'minilm' (default) or a local sentence-transformers folder.")
 @_fail_cleanly
 def analyze(inputs: tuple[str, ...], fmt: str | None, summary_words: int | None, output: str | None,
@@ -97,7 +97,7 @@ def analyze(inputs: tuple[str, ...], fmt: str | None, summary_words: int | None,
     json and html need a single story.
     """
     settings = {"summary_words": summary_words, "embedder": embedder}
-    stories, problems = api.read_stories(list(inputs), **settings)
+    stories, problems = api.read_stories(list(inputs), strict=strict, **settings)
     for problem in problems:
         click.echo(problem_line(problem), err=True)
     if not any(stories.values()):

@@ -81,8 +81,8 @@ def _summary_table(report: Any, db: str) -> None:
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--db", default=None, help=_DB_HELP)
-@click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_SKIPPED} if any input failed or an article "
-              "was cut at a limit.")
+@click.option("--strict", is_flag=True, help="Skip (do not store) an article cut at a limit, and exit with "
+              f"status {EXIT_SKIPPED} if any input failed or was skipped.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a summary table on stderr; json: the counts on stdout.")
 @click.option("--batch", type=click.IntRange(1, 100_000), default=BATCH, show_default=True,
@@ -113,6 +113,7 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
     model = embedder_for(path, embedder)
     with _IngestProgress() as bar:
         report = run(list(sources), db=path, batch=batch, progress=bar.update, embedder=model, level=level,
+                     strict=strict,
                      waiting=lambda: click.echo(f"{one_line(path)}: waiting for the store (another ingest "
                                                 "is writing to it)", err=True))
     for problem in report.problems:
@@ -123,7 +124,7 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
         _summary_table(report, path)
     if report.read == 0 and report.failed:
         sys.exit(1)
-    if strict and report.problems:  # an input that failed, or an article cut at a limit
+    if strict and report.problems:  # an input that failed, or an article cut at a limit (not stored)
         sys.exit(EXIT_SKIPPED)
 
 

@@ -209,7 +209,7 @@ def _done(value: Any) -> Future[Any]:
 
 def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: float = 20.0,
            batch: int = BATCH, progress: Callable[[IngestReport], None] | None = None,
-           level: str | None = None, waiting: Callable[[], None] | None = None,
+           level: str | None = None, waiting: Callable[[], None] | None = None, strict: bool = False,
            **settings: Any) -> IngestReport:
     """Read the sources into the store at ``db``: dedup, cluster, one transaction per batch.
 
@@ -219,7 +219,7 @@ def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: fl
     the default for a new store, or "topic") is recorded by a new store; a store keeps its level and
     refuses another. One ingest writes to a store at a time: another one waits for it to end
     (``waiting`` is called once when it starts to wait), so two at once store what one after the
-    other would.
+    other would. With ``strict``, an article cut at a limit is not stored: it is one of the problems.
     """
     from .ingest import iter_records
 
@@ -229,7 +229,7 @@ def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: fl
         store.check_model(embedder.name)
         work = _Ingester(store, embedder, report, store.level(level))
         try:
-            _feed(work, iter_records(sources, timeout=timeout), batch, report, progress)
+            _feed(work, iter_records(sources, timeout=timeout, strict=strict), batch, report, progress)
             work.finish()
         finally:
             work.close()

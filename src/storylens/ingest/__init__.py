@@ -211,14 +211,15 @@ def _raw_items(source: str, timeout: float) -> Iterator[_Item]:
         yield InputError(os_reason(exc), source)
 
 
-def iter_records(inputs: str | Path | Iterable[str | Path], *, timeout: float = 20.0,
+def iter_records(inputs: str | Path | Iterable[str | Path], *, timeout: float = 20.0, strict: bool = False,
                  ) -> Iterator[tuple[Article, dict[str, Any]] | Problem]:
     """Stream the articles of the inputs, one at a time, each with its extra JSONL fields.
 
     Inputs are files (text, HTML, JSONL, WARC, feeds, lists of URLs), directories, http(s) URLs
     (pages or feeds) and ``-`` (JSONL on standard input). Never raises for bad input: each input,
     record, entry or line that fails is yielded as one Problem and reading goes on; an article cut at
-    a limit (limits.py) is followed by a ``Truncated`` notice (a Problem whose ``kept`` is true). Ids are not made
+    a limit (limits.py) is followed by a ``Truncated`` notice (a Problem whose ``kept`` is true), or, with
+    ``strict``, is not yielded at all: one Problem names it and the limit instead. Ids are not made
     unique across inputs (see :func:`read_records`). Nothing is collected, so a corpus of any size
     streams in constant memory.
     """
@@ -226,10 +227,14 @@ def iter_records(inputs: str | Path | Iterable[str | Path], *, timeout: float = 
         for item in _items(str(source), timeout):
             if isinstance(item, InputError):
                 yield Problem(item.source or str(source), item.reason)
-            else:
-                yield item
-                for note in truncation_notes(item[0].removed):  # the article is kept, cut: say so
-                    yield Truncated(item[0].source or str(source), note)
+                continue
+            notes, name = truncation_notes(item[0].removed), item[0].source or str(source)
+            if strict and notes:  # strict: an article cut at a limit is skipped, not kept
+                yield Problem(name, "; ".join(notes) + "; skipped (strict)")
+                continue
+            yield item
+            for note in notes:  # the article is kept, cut: say so
+                yield Truncated(name, note)
 
 
 def _unique(article_id: str, seen: set[str]) -> str:
@@ -242,13 +247,14 @@ def _unique(article_id: str, seen: set[str]) -> str:
     return new
 
 
-def read_records(inputs: str | Iterable[str], *, timeout: float = 20.0,
+def read_records(inputs: str | Iterable[str], *, timeout: float = 20.0, strict: bool = False,
                  ) -> tuple[list[tuple[Article, dict[str, Any]]], list[Problem]]:
-    """Like :func:`read_inputs`, keeping each article's extra JSONL fields (e.g. ``story``)."""
+    """Like :func:`read_inputs`, keeping each article's extra JSONL fields (e.g. ``story``); ``strict``
+    skips an article cut at a limit (see :func:`iter_records`)."""
     records: list[tuple[Article, dict[str, Any]]] = []
     problems: list[Problem] = []
     seen: set[str] = set()
-    for item in iter_records(inputs, timeout=timeout):
+    for item in iter_records(inputs, timeout=timeout, strict=strict):
         if isinstance(item, Problem):
             problems.append(item)
             continue
