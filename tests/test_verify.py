@@ -116,3 +116,17 @@ def test_figures_disagree(a, b, disagree):
     from storylens.analyze.checks.parse import figures_disagree
 
     assert figures_disagree(_span(a), _span(b)) is disagree
+
+
+@pytest.mark.parametrize(("a", "b", "two_facts"), [
+    ("The governor signed the bill into law on Tuesday.", "The governor said she would sign the bill on Tuesday.", True),
+    ("The mayor plans to close the bridge next month.", "The mayor closed the bridge last month.", True),
+    ("The governor signed the bill into law on Tuesday.", "The governor signed the measure on Tuesday.", False),
+    ("The council will vote on the plan in May.", "The council is going to vote on the plan in May.", False),
+    # a verb in a relative clause is not the fact's main verb
+    ("The lawyer was behind the new union, which would take the lead in talks.", "The lawyer took a leading role in the union.", False),
+])
+def test_done_and_to_come(a, b, two_facts):
+    from storylens.analyze.checks.parse import done_and_to_come
+
+    assert done_and_to_come(_span(a), _span(b)) is two_facts

@@ -22,7 +22,7 @@ import numpy as np
 from ..pairs import PairScorer
 from .checks import REGISTRY
 from .checks.negation import negates_anyhow
-from .checks.parse import figures_disagree
+from .checks.parse import done_and_to_come, figures_disagree
 from .prepare import Prepared
 
 
@@ -75,6 +75,10 @@ def _conflict(prep: Prepared, a: int, b: int) -> bool:
     # the second quarter" against "a net loss of $724,000 ... in the first quarter"), or one fact
     # given two ways, which is a contradiction for contradict.py to weigh, never a consensus.
     if figures_disagree(sa, sb):
+        return True
+    # one side reports as done what the other reports as still to come ("signed an order" against
+    # "said he would sign an order"): a plan and its outcome are two facts
+    if done_and_to_come(sa, sb):
         return True
     # A member that any typed check (checks.REGISTRY) finds at odds with the representative states
     # another fact, whatever the model says: a figure, a date or a name given differently ("up 19

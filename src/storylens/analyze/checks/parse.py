@@ -211,3 +211,46 @@ def figures_disagree(a: Any, b: Any) -> bool:
     alike when both give figures."""
     fa, fb = figures(a), figures(b)
     return bool(fa and fb) and not any(same_figure(x, y) for x in fa for y in fb)
+
+
+# ---- done or to come ----
+
+# Words that put a verb in the future or in someone's plans: "will sign", "would sign", "plans to
+# sign", "is expected to sign", "is set to sign", "is going to sign".
+_FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
+_PLAN_HEADS = {"plan", "expect", "intend", "set", "go", "prepare", "aim", "seek", "promise", "vow", "pledge", "threaten"}
+
+
+_REPORTS = {"say", "tell", "announce", "report", "write", "add", "state", "confirm", "claim"}
+
+
+@_per_span
+def _main_verb(span: Any) -> tuple[str, str] | None:
+    """The lemma of the span's main verb and whether it is "done" (past tense, or perfect) or "to
+    come" (a future modal on it, or the complement of a planning verb), read through a reporting
+    verb ("Trump said he would sign" -> ("sign", "to come")); None when neither."""
+    inside = {t.i for t in span}
+    roots = [t for t in span if t.head.i not in inside or t.head.i == t.i]
+    if not roots:
+        return None
+    v = roots[0]
+    if v.lemma_.lower() in _REPORTS:
+        v = next((c for c in v.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), v)
+    if v.dep_ != "xcomp" and v.lemma_.lower() in _PLAN_HEADS:
+        v = next((c for c in v.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), v)
+    if v.pos_ != "VERB":
+        return None
+    aux = {c.lower_ for c in v.children if c.dep_ == "aux"}
+    if aux & _FUTURE_AUX or (v.dep_ == "xcomp" and v.head.lemma_.lower() in _PLAN_HEADS):
+        return v.lemma_.lower(), "to come"
+    if v.tag_ == "VBD" or (v.tag_ == "VBN" and {c.lemma_.lower() for c in v.children if c.dep_ == "aux"} & {"have"}):
+        return v.lemma_.lower(), "done"
+    return None
+
+
+def done_and_to_come(a: Any, b: Any) -> bool:
+    """Whether one side reports as done what the other reports as still to come, with the same
+    main verb ("Trump signed an executive order" against "Trump said he would sign an executive
+    order"): a promise and its keeping are two facts, and the difference is what a reader must check."""
+    ma, mb = _main_verb(a), _main_verb(b)
+    return ma is not None and mb is not None and ma[0] == mb[0] and ma[1] != mb[1]
