@@ -130,3 +130,39 @@ def test_done_and_to_come(a, b, two_facts):
     from storylens.analyze.checks.parse import done_and_to_come
 
     assert done_and_to_come(_span(a), _span(b)) is two_facts
+
+
+class _Unit:
+    def __init__(self, text):
+        self.text = text
+
+
+class _Prep:
+    def __init__(self, texts):
+        self.units = [_Unit(t) for t in texts]
+
+
+class _Table:
+    """A scorer that reads same_fact from a table of (a, b) unit texts; everything else 0."""
+
+    def __init__(self, same):
+        self.same = same
+
+    def score(self, pairs):
+        import numpy as np
+
+        return np.array([[self.same.get((a, b), 0.0), 0.0, 0.0, 0.0] for a, b in pairs], dtype=np.float32)
+
+
+@pytest.mark.parametrize(("same", "kept"), [
+    # both others state the representative's fact and each other's: all three stay
+    ({("r", "x"): 0.9, ("r", "y"): 0.8, ("x", "y"): 0.7}, [0, 1, 2]),
+    # they pass the representative but not each other: the one closer to it stays alone
+    ({("r", "x"): 0.9, ("r", "y"): 0.6}, [0, 1]),
+    ({("r", "x"): 0.6, ("r", "y"): 0.9}, [0, 2]),
+])
+def test_a_third_member_must_agree_with_another_member_too(monkeypatch, same, kept):
+    from storylens.analyze import verify as v
+
+    monkeypatch.setattr(v, "_conflict", lambda prep, a, b: False)
+    assert v.verifier(_Prep(["r", "x", "y"]), _Table(same))([([0, 1, 2], 0)]) == [kept]
