@@ -47,10 +47,24 @@ def verifier(prep: Prepared, scorer: PairScorer, params: VerifyParams = VERIFY
     def run(groups: list[tuple[list[int], int]]) -> list[list[int]]:
         todo = sorted({(rep, u) for group, rep in groups for u in group if u != rep})
         scores = dict(zip(todo, scorer.score([(prep.units[r].text, prep.units[u].text) for r, u in todo])))
+        kept = [[u for u in group if u == rep or (_states(scores[(rep, u)], params) and not _conflict(prep, rep, u))]
+                for group, rep in groups]
+        # with three or more members, each must also state the fact as one other member reads it
+        # (either order): a third outlet's clause that only shares the representative's topic
+        # passes the representative alone more easily than two readings
+        more = sorted({(u, v) for g, (_, rep) in zip(kept, groups) if len(g) >= 3
+                       for u in g for v in g if u != v and rep not in (u, v)})
+        scores.update(zip(more, scorer.score([(prep.units[u].text, prep.units[v].text) for u, v in more])) if more else [])
         out = []
-        for group, rep in groups:
-            keep = [u for u in group if u == rep or (_states(scores[(rep, u)], params) and not _conflict(prep, rep, u))]
-            out.append(keep)
+        for g, (_, rep) in zip(kept, groups):
+            if len(g) >= 3:
+                others = [u for u in g if u != rep]
+                ok = [u for u in others if any(_states(scores[(v, u)], params) or _states(scores[(u, v)], params)
+                                               for v in others if v != u)]
+                # none reads another's fact: the member closest to the representative stays alone
+                best = max(others, key=lambda u: (float(scores[(rep, u)][0] + scores[(rep, u)][2]), -u))
+                g = [u for u in g if u == rep or u in (ok or [best])]
+            out.append(g)
         return out
 
     return run
