@@ -161,3 +161,18 @@ def test_strict_skips_an_article_cut_at_a_limit_instead_of_storing_it(tmp_path: 
         assert [store.article(a).id for s in store.stories() for a in store.members(s.id)] == ["short"]
     result = CliRunner().invoke(main, ["ingest", str(long), "--db", str(db), "--format", "json"])
     assert result.exit_code == 0 and f"Warning: {long}: {note}" in result.stderr.splitlines()  # kept without it
+
+
+def test_extract_names_a_file_that_is_not_utf8_escaped(tmp_path: Path) -> None:
+    # found by the 10,000-input benchmark: 'holds 2 articles' named the file with its lone surrogate,
+    # which no terminal or JSON writer can encode, where every other line shows it escaped
+    folder = os.fsencode(tmp_path)
+    name = folder + b"/caf\xe9.jsonl"
+    with open(name, "wb") as f:
+        f.writelines(b'{"id": "' + key + b'", "text": "The mayor closed the old river bridge on Tuesday after '
+                    b'two days of floods, officials said."}\n' for key in (b"a", b"b"))
+    with pytest.raises(StorylensError) as err:
+        storylens.extract(os.fsdecode(name))
+    assert err.value.source == f"{tmp_path}/caf\\xe9.jsonl"
+    result = CliRunner().invoke(main, ["extract", os.fsdecode(name)])
+    assert (result.exit_code, result.output) == (1, f"Error: {tmp_path}/caf\\xe9.jsonl: holds 2 articles; extract reads one\n")

@@ -288,8 +288,8 @@ def read_one(source: str, *, timeout: float = 20.0) -> list[Article]:
 def extract(source: str, *, timeout: float = 20.0) -> Article:
     """The article of one file or URL (``storylens extract``); raises InputError/FetchError."""
     if not is_url(source) and Path(source).is_dir():
-        raise InputError("is a directory; extract reads one file or URL", source)
+        raise InputError("is a directory; extract reads one file or URL", shown_name(source))
     articles = read_one(source, timeout=timeout)
-    if len(articles) != 1:
-        raise InputError(f"holds {len(articles)} articles; extract reads one", source)
+    if len(articles) != 1:  # the name as every other line shows it (a non-UTF-8 name escaped)
+        raise InputError(f"holds {len(articles)} articles; extract reads one", shown_name(source))
     return articles[0]
