@@ -175,11 +175,13 @@ def main() -> None:
     ap.add_argument("--analyze-every", type=int, default=1, help="generated: analyse one batch in this many")
     ap.add_argument("--timeout", type=float, default=60.0, help="generated: seconds before an input is a hang")
     ap.add_argument("--batch-timeout", type=float, default=600.0)
+    ap.add_argument("--budget", type=float, default=0.0, help="generated: stop after the batch past this many s")
     args = ap.parse_args()
     if args.part == "generated":
         from hostile_generated import run
 
-        run(args.n, args.seed, args.scale, args.batch, args.timeout, args.batch_timeout, args.analyze_every)
+        run(args.n, args.seed, args.scale, args.batch, args.timeout, args.batch_timeout, args.analyze_every,
+            args.budget)
         return
     if args.part == "html":
         html_part(args.baseline_rev or "42c67fe", args.limit)

@@ -157,7 +157,9 @@ class _Tally:
                 self.note("unclear", f"{where}: {why}: {line[:200]}")
 
 
-def run(n: int, seed: int, scale: float, batch: int, timeout: float, batch_timeout: float, analyze_every: int) -> None:
+def run(n: int, seed: int, scale: float, batch: int, timeout: float, batch_timeout: float, analyze_every: int,
+        budget: float = 0.0) -> None:
+    """Run ``n`` inputs; with a ``budget`` (s), stop after the batch in which it runs out."""
     tally, start, w = _Tally(), time.monotonic(), _Worker()
     kinds: collections.Counter[str] = collections.Counter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -185,11 +187,13 @@ def run(n: int, seed: int, scale: float, batch: int, timeout: float, batch_timeo
                 w = _run_batch(w, tally, pending, folder, db, batch_timeout, analyze=(i // batch) % analyze_every == 0)
                 pending = []
                 print(f"{i + 1} inputs, {time.monotonic() - start:.0f} s: {dict(tally.count)}", file=sys.stderr, flush=True)
+                if budget and time.monotonic() - start > budget:
+                    break
         ans = w.ask({"op": "read", "path": os.devnull}, timeout)
         if isinstance(ans, dict):
             tally.peak_kb = max(tally.peak_kb, ans["peak_kb"])
         w.stop()
-    _report(tally, n, seed, scale, batch, kinds, time.monotonic() - start)
+    _report(tally, sum(kinds.values()), seed, scale, batch, kinds, time.monotonic() - start)
 
 
 def _run_batch(w: _Worker, tally: _Tally, cases: list[tuple[hg.Case, Path]], folder: Path, db: str,
