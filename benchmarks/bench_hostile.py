@@ -172,7 +172,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("--scale", type=float, default=1.0, help="generated: size of the big kinds (1: up to ~1 MB)")
     ap.add_argument("--batch", type=int, default=50, help="generated: inputs per CLI ingest (and analysis)")
-    ap.add_argument("--analyze-every", type=int, default=1, help="generated: analyse one batch in this many")
+    ap.add_argument("--analyze-every", type=int, default=1, help="generated: analyse one batch in this many (0: none)")
     ap.add_argument("--timeout", type=float, default=60.0, help="generated: seconds before an input is a hang")
     ap.add_argument("--batch-timeout", type=float, default=600.0)
     ap.add_argument("--budget", type=float, default=0.0, help="generated: stop after the batch past this many s")

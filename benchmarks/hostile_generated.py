@@ -184,7 +184,7 @@ def run(n: int, seed: int, scale: float, batch: int, timeout: float, batch_timeo
                     tally.note("good not read", case.name)
             pending.append((case, path))
             if len(pending) == batch or i == n - 1:
-                w = _run_batch(w, tally, pending, folder, db, batch_timeout, analyze=(i // batch) % analyze_every == 0)
+                w = _run_batch(w, tally, pending, folder, db, batch_timeout, analyze=analyze_every > 0 and (i // batch) % analyze_every == 0)
                 pending = []
                 print(f"{i + 1} inputs, {time.monotonic() - start:.0f} s: {dict(tally.count)}", file=sys.stderr, flush=True)
                 if budget and time.monotonic() - start > budget:
