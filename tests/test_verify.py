@@ -108,11 +108,11 @@ def _span(text: str):
 
 @pytest.mark.parametrize(("a", "b", "disagree"), [
     # different figures throughout: two results (or one told two ways), never one fact
-    ("Oracle shares fell 27 cents, or 2 percent, to $13.09.", "Oracle shares rose 15 cents to $13.51 on the Nasdaq.", True),
-    ("The firm reported net income of $4.5 million on revenue of $21.4 million.",
-     "The firm reported a net loss of $724,000 on revenue of $13.5 million.", True),
+    ("Acme shares fell 30 cents, or 2 percent, to $14.10.", "Acme shares rose 12 cents to $14.52 on the Nasdaq.", True),
+    ("The firm reported net income of $3.2 million on revenue of $18.1 million.",
+     "The firm reported a net loss of $610,000 on revenue of $11.7 million.", True),
     # one figure in common: the second adds detail
-    ("Hartford shares rose $2.88 to close at $46.50.", "Shares of Hartford rose $2.88, or 6.6 percent, to $46.50.", False),
+    ("Acme shares rose $1.74 to close at $38.20.", "Shares of Acme rose $1.74, or 4.8 percent, to $38.20.", False),
     # a rounded figure is the same figure; a side with no figure adds nothing to weigh
     ("A turnout of just over 57% was recorded.", "57.4% of voters took part.", False),
     ("Police said 12 people were hurt.", "Police said several people were hurt.", False),

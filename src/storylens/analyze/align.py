@@ -78,19 +78,20 @@ def _same_time(prep: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return out
 
 
-def _groups(prep: Prepared, p: AlignParams = ALIGN) -> list[list[int]]:
-    """Average-linkage groups of units over the links, at most one unit per article."""
-    arts = prep.unit_articles()
-    group_of: dict[int, int] = {}  # unit -> group id; a unit in no group is its own group -1 - unit
+def _join(links: list[tuple[int, int]], article: Callable[[int], int],
+          cohere: Callable[[list[int], list[int]], float], bar: float) -> list[list[int]]:
+    """Average linkage over ``links`` taken in order: each joins the groups of its two items when
+    they come from different articles and the mean similarity of their cross pairs reaches ``bar``."""
+    group_of: dict[int, int] = {}  # item -> group id; an item in no group is its own group -1 - item
     members: dict[int, list[int]] = {}
-    for _, u, v in _links(prep, p):
+    for u, v in links:
         gu, gv = group_of.get(u, -1 - u), group_of.get(v, -1 - v)
         if gu == gv:
             continue
         a, b = members.get(gu, [u]), members.get(gv, [v])
-        if set(arts[a].tolist()) & set(arts[b].tolist()):
+        if {article(x) for x in a} & {article(x) for x in b}:
             continue
-        if float(prep.unit_similarity(np.array(a), np.array(b)).mean()) < p.cohere:
+        if cohere(a, b) < bar:
             continue
         new = gu if gu >= 0 else (gv if gv >= 0 else u)
         members.pop(gu, None)
@@ -99,6 +100,13 @@ def _groups(prep: Prepared, p: AlignParams = ALIGN) -> list[list[int]]:
         for x in a + b:
             group_of[x] = new
     return list(members.values())
+
+
+def _groups(prep: Prepared, p: AlignParams = ALIGN) -> list[list[int]]:
+    """Average-linkage groups of units over the links, at most one unit per article."""
+    arts = prep.unit_articles()
+    return _join([(u, v) for _, u, v in _links(prep, p)], lambda u: int(arts[u]),
+                 lambda a, b: float(prep.unit_similarity(np.array(a), np.array(b)).mean()), p.cohere)
 
 
 def _lead_groups(prep: Prepared, p: AlignParams = ALIGN) -> list[list[int]]:
@@ -123,24 +131,9 @@ def _lead_groups(prep: Prepared, p: AlignParams = ALIGN) -> list[list[int]]:
     cos = v @ v.T
     pairs = sorted(((float(cos[x, y]), x, y) for x in range(len(idx)) for y in range(x + 1, len(idx))
                     if arts[idx[x]] != arts[idx[y]] and cos[x, y] >= p.lead_cos), key=lambda t: (-t[0], t[1], t[2]))
-    group_of: dict[int, int] = {}
-    members: dict[int, list[int]] = {}
-    for _, x, y in pairs:
-        gx, gy = group_of.get(x, -1 - x), group_of.get(y, -1 - y)
-        if gx == gy:
-            continue
-        a, b = members.get(gx, [x]), members.get(gy, [y])
-        if {int(arts[idx[m]]) for m in a} & {int(arts[idx[m]]) for m in b}:
-            continue
-        if float(cos[np.ix_(a, b)].mean()) < p.lead_cos:
-            continue
-        new = gx if gx >= 0 else (gy if gy >= 0 else x)
-        members.pop(gx, None)
-        members.pop(gy, None)
-        members[new] = a + b
-        for m in a + b:
-            group_of[m] = new
-    return [[int(idx[m]) for m in g] for g in members.values()]
+    groups = _join([(x, y) for _, x, y in pairs], lambda x: int(arts[idx[x]]),
+                   lambda a, b: float(cos[np.ix_(a, b)].mean()), p.lead_cos)
+    return [[int(idx[m]) for m in g] for g in groups]
 
 
 def _refine(prep: Prepared, group: list[int], by_sentence: dict[int, list[int]], p: AlignParams = ALIGN) -> list[int]:

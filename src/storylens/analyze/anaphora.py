@@ -7,7 +7,7 @@ the same article, found from the tagger's NNP/NNPS tags (available in spaCy's fi
 entities). Only the model's input changes; sentence text and offsets stay those of the article.
 
 The speakers of quotes are resolved here too (Resolver): a pronoun to the person named before it,
-a title ("the North Korean leader") to the person the story gives it, a surname to the full name.
+a title ("the Freedonian president") to the person the story gives it, a surname to the full name.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator", 
           "prof", "rev", "reverend", "father", "sir", "lord", "lady", "king", "queen", "prince", "princess",
           "pope", "sheriff", "deputy", "coach", "chancellor", "premier", "representative", "speaker",
           "emeritus", "gen", "lt", "col", "sgt", "capt", "cpl", "adm"}
-# Nouns whose possessor is the one speaking ("Kim's message highlighted ...").
+# Nouns whose possessor is the one speaking ("Ortega's letter stressed ...").
 UTTERANCES = {"message", "statement", "letter", "speech", "remark", "tweet", "post", "note", "email",
               "word", "address", "interview", "comment", "testimony", "memo", "announcement"}
 
@@ -130,7 +130,7 @@ def person_mentions(docs: list[tuple[int, Any]], starts: list[int], surnames: di
         inside = [(a, z) for a, z, _ in marks(doc.text)]
         for ent in doc.ents:
             key = name_key(strip_title(ent.text))
-            # a person's name opens with a capital ("pro-Russia" tagged PERSON is none)
+            # a person's name opens with a capital ("pro-Freedonia" tagged PERSON is none)
             key = key if ent.label_ == "PERSON" and ent.text[:1].isupper() else surnames.get(key, "")
             if not key or any(a <= ent.start_char < z for a, z in inside):
                 continue
@@ -148,7 +148,7 @@ _MALE, _FEMALE = {"he", "mr"}, {"she", "mrs", "ms", "miss"}
 def person_genders(docs: dict[str, list[tuple[int, Any]]], names: dict[str, str]) -> dict[str, str]:
     """Person (display name) -> "m" or "f" where the story says so. Each sentence that names one person
     and no other outside quotation marks votes with the first "he" or "she" subject after the name
-    ("Keith Rogers said that he visits his wife ... as she battles": he); a "Mr." or "Ms." before a
+    ("Tom Baker said that he visits his wife ... as she recovers": he); a "Mr." or "Ms." before a
     name votes too; the side with more votes wins. A "he" is then never taken for a person the story
     calls "she" ("he told her": not her)."""
     from .quotes import marks
@@ -228,7 +228,7 @@ def surnames(docs: dict[str, list[tuple[int, Any]]]) -> dict[str, str]:
 
 class Resolver:
     """Turns the subject of a speech verb into the speaker's name: pronouns to the person named before
-    them, "the North Korean leader" to the person the story gives that title, a surname to the full name
+    them, "the Freedonian president" to the person the story gives that title, a surname to the full name
     (``names``: entity key -> display name, from find_entities), places and peoples to None."""
 
     def __init__(self, parsed: Any, names: dict[str, str]) -> None:
@@ -302,7 +302,7 @@ class Resolver:
         return self._noun(token)
 
     def is_place(self, token: Any) -> bool:
-        """Whether a subject names a place or a people ("Republicans", "Moscow") and no person."""
+        """Whether a subject names a place or a people ("Democrats", "Paris") and no person."""
         from .entities import PLACES
 
         return token.ent_type_ in PLACES and self._person_in(token) is None and \
@@ -311,7 +311,7 @@ class Resolver:
     @staticmethod
     def _person_in(token: Any) -> Any | None:
         """The one PERSON entity after a subject's head in its apposition or conjunct ("CPB president
-        and CEO Patricia Harrison", "her husband, Keith Rogers"); a name before the head modifies it
+        and CEO Ann Lee", "her husband, Tom Baker"); a name before the head modifies it
         ("the Obama administration" is not Obama)."""
         words = {t.i for c in token.children if c.dep_ in ("appos", "conj") and c.i > token.i for t in c.subtree}
         found = [e for e in token.doc.ents if e.label_ == "PERSON" and any(i in words for i in range(e.start, e.end))]

@@ -28,9 +28,9 @@ def alias_map(keys: dict[str, str], where: dict[str, set[str]] | None = None,
     """Map a one-word key onto the one longer PERSON key that has it as first or last word.
 
     A one-word key the tagger calls a PERSON merges story-wide; one it gives another label (a surname
-    alone is often tagged ORG: "Pfeiffer" after "Dan Pfeiffer") merges only by its last word and when
+    alone is often tagged ORG: "Baker" after "Tom Baker") merges only by its last word and when
     every article that has it also names the longer person (``where``: key -> article ids) and it is
-    not written in capitals (``acronyms``: "UN" is not the end of "Kim Jong Un").
+    not written in capitals (``acronyms``: "UN" is not the end of "Ban Ki Un").
     """
     persons = [k for k, label in keys.items() if label == "PERSON" and " " in k]
     out: dict[str, str] = {}
@@ -79,8 +79,8 @@ def find_entities(parsed: Parsed) -> tuple[list[Entity], dict[str, str]]:
 
 
 def _title_words(ent: Any) -> list[Any]:
-    """The words of the title or role before a person's name in one noun phrase ("North Korean
-    leader" before "Kim Jong Un"), or of a role noun in apposition ("Keith Rogers, her husband")."""
+    """The words of the title or role before a person's name in one noun phrase ("Freedonian
+    president" before "Rufus Firefly"), or of a role noun in apposition ("Tom Baker, her husband")."""
     doc, j = ent.doc, ent.start - 1
     # walk left while each word modifies a word to its right inside the phrase (the run or the name)
     while j >= 0 and doc[j].dep_ in ("compound", "amod", "nmod", "nummod") and j < doc[j].head.i < ent.end:
@@ -96,7 +96,7 @@ def _title_words(ent: Any) -> list[Any]:
 
 
 def title_key(words: list[Any]) -> tuple[str, str]:
-    """(the whole title, its last noun) as keys: ("north korean leader", "leader")."""
+    """(the whole title, its last noun) as keys: ("freedonian president", "president")."""
     nouns = [t for t in words if t.pos_ == "NOUN"]
     whole = " ".join(t.lemma_.lower() for t in words if t.pos_ in ("NOUN", "ADJ", "PROPN"))
     return whole, nouns[-1].lemma_.lower() if nouns else ""
@@ -104,7 +104,7 @@ def title_key(words: list[Any]) -> tuple[str, str]:
 
 def person_titles(parsed: Parsed) -> dict[str, Counter[str]]:
     """Title or role key -> counts of the person keys it names across the story, both the whole title
-    and its last noun ("north korean leader" and "leader" -> {"kim jong un": 2})."""
+    and its last noun ("freedonian president" and "president" -> {"rufus firefly": 2})."""
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for docs in parsed.docs.values():
         for _, doc in docs:

@@ -115,7 +115,7 @@ def quotations(parsed: Parsed, article: str) -> Iterator[Quotation]:
 
 
 def is_title(text: str) -> bool:
-    """Every word capitalised, as in a title of a work or a named thing ("National Day of Russia")."""
+    """Every word capitalised, as in a title of a work or a named thing ("Founders Day of Freedonia")."""
     words = _WORD.findall(text)
     if not words:
         return True
@@ -299,7 +299,7 @@ def listed_after(q: Quotation, previous: Quotation | None) -> bool:
 
 def _attribute(q: Quotation, others: list[Any], resolver: Resolver) -> str | None:
     """The speaker of one quotation, or None when it is not a quote. A speech verb whose subject is a
-    people or a place ("Republicans must declare that ...") passes the quotation to the next one up."""
+    people or a place ("Democrats must declare that ...") passes the quotation to the next one up."""
     if is_term(q):
         return None
     verbs = speech_verbs(q, others)

@@ -134,9 +134,9 @@ _CLOSERS = "\"'”’)]» \t\n"
 
 
 def asks(sentence: str) -> bool:
-    """Is the sentence a question? It asserts nothing for outlets to agree on ("Taylor's
-    birthday?", "where on Earth is Mount St. Helens getting its fuel?": two claims of the 2029 and
-    2030 readings, each paired with another outlet's statement)."""
+    """Is the sentence a question? It asserts nothing for outlets to agree on ("The
+    singer's birthday?", "so where does the volcano get its heat?": rhetorical questions paired
+    with another outlet's statement made two wrong claims of the 2029 and 2030 readings)."""
     return sentence.rstrip(_CLOSERS).endswith("?")
 
 

@@ -54,7 +54,8 @@ def verifier(prep: Prepared, scorer: PairScorer, params: VerifyParams = VERIFY
         # passes the representative alone more easily than two readings
         more = sorted({(u, v) for g, (_, rep) in zip(kept, groups) if len(g) >= 3
                        for u in g for v in g if u != v and rep not in (u, v)})
-        scores.update(zip(more, scorer.score([(prep.units[u].text, prep.units[v].text) for u, v in more])) if more else [])
+        if more:
+            scores.update(zip(more, scorer.score([(prep.units[u].text, prep.units[v].text) for u, v in more])))
         out = []
         for g, (_, rep) in zip(kept, groups):
             if len(g) >= 3:
@@ -85,9 +86,9 @@ def _conflict(prep: Prepared, a: int, b: int) -> bool:
     # reads it as a denial ("No debris has been found" against "the debris was from the flight")
     if negates_anyhow(sa) != negates_anyhow(sb):
         return True
-    # Both give figures and none of them alike: two facts ("SCO net income of $4.5 million ... in
-    # the second quarter" against "a net loss of $724,000 ... in the first quarter"), or one fact
-    # given two ways, which is a contradiction for contradict.py to weigh, never a consensus.
+    # Both give figures and none of them alike: two facts ("net income of $3.2 million in the second
+    # quarter" against "a net loss of $610,000 in the first quarter"), or one fact given two ways,
+    # which is a contradiction for contradict.py to weigh, never a consensus.
     if figures_disagree(sa, sb):
         return True
     # one side reports as done what the other reports as still to come ("signed an order" against
