@@ -44,6 +44,19 @@ def stories(data: Path, n: int, seed: int, exclude: frozenset[str] = frozenset()
     return out
 
 
+def _in_context(text: str, start: int, end: int) -> str:
+    """The span inside the rest of its sentence, marked [[...]] when it is only a part of it (the
+    sentence found by the nearest full stop or line break, which is enough to read it by)."""
+    dot = text.rfind(". ", 0, start)
+    a = max(dot + 2 if dot >= 0 else 0, text.rfind("\n", 0, start) + 1)
+    stops = [k for k in (text.find(". ", end), text.find("\n", end)) if k >= 0]
+    b = min(stops) + 1 if stops else len(text)
+    before, after = text[a:start].strip(), text[end:b].strip()
+    if not before and not after:
+        return text[start:end]
+    return f"{before} [[{text[start:end]}]] {after}".strip()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -66,6 +79,7 @@ def main() -> int:
     for sid, docs in stories(args.data, args.n, args.seed, exclude):
         arts = [Article(f"{k}", text, title=title) for k, (title, text) in enumerate(docs) if text.strip()]
         brief = storylens.analyze(articles=arts)
+        texts = {a.id: a.text for a in arts}
         consensus = [c for c in brief.claims if c.kind == "consensus"]
         totals["stories"] += 1
         totals["consensus"] += len(consensus)
@@ -73,7 +87,7 @@ def main() -> int:
         lines.append(f"=== {sid}: {len(arts)} articles, {len(consensus)} consensus, {len(brief.contradictions)} contradictions")
         for c in consensus:
             lines.append(f"[{c.id}] ({c.outlets} outlets, score {c.score:.2f})")
-            lines.extend(f"    {s.article}: {s.text}" for s in c.support)
+            lines.extend(f"    {s.article}: {_in_context(texts[s.article], s.start, s.end)}" for s in c.support)
         for x in brief.contradictions:
             lines.append(f"[{x.id}] {x.type}: {x.explanation}")
             lines.append(f"    A {x.a.article}: {x.a.text}")
