@@ -85,6 +85,26 @@ def test_an_attribution_alone_states_no_fact():
     assert attribution_only(list(span("Graham said on Sunday's program.")))
     assert not attribution_only(list(span("The prosecutor said the suspect had fled the state.")))
     assert not attribution_only(list(span("The storm killed 12 people in the town.")))
+    # the one told is no reported content, nor is a participle inside a phrase of the attribution
+    assert attribution_only(list(span("Two people familiar with the plan told the newspaper.")))
+    assert attribution_only(list(span("The mayor said in a letter obtained by the station.")))
+    assert attribution_only(list(span("according to guidance from the agency issued Tuesday.")))
+    assert not attribution_only(list(span("The mayor told the council that the bridge would close.")))
+    assert not attribution_only(list(span("The mayor confirmed the closure of the bridge.")))
+
+
+def test_a_clause_cut_short_or_without_a_predicate_states_no_fact():
+    from storylens.analyze.units import cut_short, states_fact
+
+    assert cut_short(list(span("The 17-year-old from the town is charged with")))
+    assert not cut_short(list(span("The 17-year-old from the town is charged with arson.")))
+    words = {"letter", "sent", "mayor", "wednesday"}
+    assert not states_fact(list(span("In a letter sent to the mayor Wednesday")), words)
+    # a clause piece read inside its sentence's parse: "including" there is a preposition
+    whole = list(span("The flaw is found in most versions, including the new version of the program."))
+    piece = whole[[t.text for t in whole].index("including"):]
+    assert not states_fact(piece, {"include", "new", "version", "program"})
+    assert states_fact(list(span("The council sent a letter to the mayor on Wednesday")), words | {"council"})
 
 
 def test_a_negation_under_a_condition_denies_nothing():

@@ -118,6 +118,10 @@ def _span(text: str):
     ("Police said 12 people were hurt.", "Police said several people were hurt.", False),
     # a date is not a figure, nor is "one" ("one of the ..."), nor a hyphenated count
     ("The plant closed on 12 March 2019.", "The plant closed in 2019, one of many.", False),
+    # close counts are still two counts for one consensus fact (a contradiction check may weigh them)
+    ("At least 40 people were killed and more than 100 hurt.", "At least 42 people were killed and 112 hurt.", True),
+    ("Acme shares jumped 20 cents.", "Acme shares were up 19 cents.", True),
+    ("Sales grew 36% in the year.", "Sales grew 35.6% in the year.", False),
 ])
 def test_figures_disagree(a, b, disagree):
     from storylens.analyze.checks.parse import figures_disagree
@@ -137,6 +141,30 @@ def test_done_and_to_come(a, b, two_facts):
     from storylens.analyze.checks.parse import done_and_to_come
 
     assert done_and_to_come(_span(a), _span(b)) is two_facts
+
+
+@pytest.mark.parametrize(("a", "b", "two_facts"), [
+    ("Divers resumed the search for the missing crew.", "Divers suspended the search for the missing crew.", True),
+    ("The index rose 2 points on Monday.", "The index fell on Monday.", True),
+    ("Divers resumed the search for the missing crew.", "The search for the crew was resumed by divers.", False),
+    # a participle that only modifies a noun is no action of the sentence
+    ("The court approved the merger announced last week.", "The court approved the deal.", False),
+])
+def test_opposite_actions(a, b, two_facts):
+    from storylens.analyze.checks.parse import opposite_actions
+
+    assert opposite_actions(_span(a), _span(b)) is two_facts
+
+
+@pytest.mark.parametrize(("a", "b", "two_sizes"), [
+    ("Thousands of mourners filed past the coffin.", "Hundreds of people filed past the coffin.", True),
+    ("Thousands of mourners filed past the coffin.", "Thousands of people filed past the coffin on Monday.", False),
+    ("Thousands of mourners filed past the coffin.", "Mourners filed past the coffin.", False),
+])
+def test_magnitudes_disagree(a, b, two_sizes):
+    from storylens.analyze.checks.parse import magnitudes_disagree
+
+    assert magnitudes_disagree(_span(a), _span(b)) is two_sizes
 
 
 class _Unit:

@@ -122,10 +122,13 @@ def split_units(sentences: list[Sentence]) -> list[Unit]:
 
 
 def states_fact(tokens: list[Any], terms: set[str]) -> bool:
-    """Can a clause stand as a fact: a verb (not the "according" of attribution) and at least
-    MIN_FACT_TERMS content words? Pieces such as "the mayor of the city" or "as well as rice and
-    wheat prices" matched across outlets on the seed story without saying anything checkable."""
-    verb = any(t.pos_ in ("VERB", "AUX") and t.lemma_.lower() != "accord" for t in tokens)
+    """Can a clause stand as a fact: a verb that carries it (not the "according" of attribution,
+    not a participle that only modifies a noun: "In a letter sent to the mayor Wednesday") and at
+    least MIN_FACT_TERMS content words? Pieces such as "the mayor of the city" or "as well as rice
+    and wheat prices" matched across outlets on the seed story without saying anything checkable."""
+    inside = {t.i for t in tokens}
+    verb = any(t.pos_ in ("VERB", "AUX") and t.lemma_.lower() != "accord" and not _modifying(t, inside)
+               for t in tokens)
     return verb and len(terms) >= MIN_FACT_TERMS
 
 
@@ -143,17 +146,48 @@ def asks(sentence: str) -> bool:
 # Verbs that only report: a clause whose every verb is one of these and that holds none of what
 # was reported (no clausal complement or object inside it) names a source, not a fact ("..., the
 # district attorney's office said Tuesday."; "Graham said on Fox News Sunday.").
-REPORTING = {"say", "tell", "report", "write", "add", "state", "note", "confirm", "explain"}
+REPORTING = {"say", "tell", "report", "write", "add", "state", "note", "confirm", "explain", "accord"}
 _REPORTED = {"ccomp", "xcomp", "dobj", "obj", "dative", "attr", "acomp"}
+# Verbs told to someone: their object is the one told, not what was reported ("two people
+# familiar with the matter told the newspaper." names a source and its outlet, no fact).
+_TOLD = {"tell", "inform", "brief"}
+# Verbs that modify a noun (a participle or relative clause) rather than carry the clause:
+# "in a letter obtained by the network", "according to guidance issued Tuesday"; a verb that
+# spaCy reads as a preposition ("including the new version.") carries none either.
+_MODIFIERS = {"amod", "acl", "relcl"}
+
+
+def _modifying(t: Any, inside: set[int]) -> bool:
+    """Does verb ``t`` only modify a noun, or sit in a prepositional phrase, within the clause?"""
+    while t.i in inside and t.head.i != t.i:
+        if t.dep_ in _MODIFIERS or t.dep_ in ("pobj", "prep"):
+            return True
+        t = t.head
+    return False
 
 
 def attribution_only(tokens: list[Any]) -> bool:
-    """Is the clause only an attribution: reporting verbs and no reported content inside it?"""
-    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX")]
+    """Is the clause only an attribution: reporting verbs and no reported content inside it?
+    Verbs that modify a noun of it do not count ("X said in a letter obtained by Y.")."""
+    inside = {t.i for t in tokens}
+    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX") and not _modifying(t, inside)]
     if not verbs or any(t.lemma_.lower() not in REPORTING for t in verbs):
         return False
-    inside = {t.i for t in tokens}
-    return not any(t.dep_ in _REPORTED and t.head.i in inside for t in tokens)
+    return not any(t.dep_ in _REPORTED and t.head.i in inside and not _modifying(t.head, inside)
+                   and not (t.head.lemma_.lower() in _TOLD and t.dep_ in ("dobj", "obj", "dative"))
+                   for t in tokens)
+
+
+# A clause that ends on one of these is cut short: the fact it opens is in the next piece
+# ("The suspect is charged with", a unit cut at the colon before the charges).
+_OPEN_END = {"ADP", "DET", "CCONJ", "SCONJ", "PART"}
+
+
+def cut_short(tokens: list[Any]) -> bool:
+    """Does the clause end on a word that needs what follows (a preposition, an article, a
+    conjunction or an infinitive's "to")? Closing punctuation is passed over."""
+    words = [t for t in tokens if not t.is_punct and not t.is_space]
+    return bool(words) and words[-1].pos_ in _OPEN_END
 
 
 def lexical_vectors(terms: list[set[str]], sentence_of: list[int]) -> sparse.csr_matrix:

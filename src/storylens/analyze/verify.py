@@ -22,7 +22,7 @@ import numpy as np
 from ..pairs import PairScorer
 from .checks import REGISTRY
 from .checks.negation import negates_anyhow
-from .checks.parse import done_and_to_come, figures_disagree
+from .checks.parse import done_and_to_come, figures_disagree, magnitudes_disagree, opposite_actions
 from .prepare import Prepared
 
 
@@ -94,6 +94,10 @@ def _conflict(prep: Prepared, a: int, b: int) -> bool:
     # one side reports as done what the other reports as still to come ("signed an order" against
     # "said he would sign an order"): a plan and its outcome are two facts
     if done_and_to_come(sa, sb):
+        return True
+    # one side does what the other undoes ("resumed" against "suspended"), or they give the crowd
+    # two sizes in words ("hundreds" against "thousands")
+    if opposite_actions(sa, sb) or magnitudes_disagree(sa, sb):
         return True
     # A member that any typed check (checks.REGISTRY) finds at odds with the representative states
     # another fact, whatever the model says: a figure, a date or a name given differently ("up 19
