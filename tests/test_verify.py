@@ -156,6 +156,18 @@ def test_opposite_actions(a, b, two_facts):
     assert opposite_actions(_span(a), _span(b)) is two_facts
 
 
+def test_weekdays_disagree():
+    from storylens.analyze.checks.parse import weekdays_disagree
+
+    assert weekdays_disagree(_span("The senator died early Thursday at the hospital."),
+                             _span("The senator died early Tuesday after a long illness."))
+    # a day that names another event, or the same day, or no day on one side: nothing to weigh
+    assert not weekdays_disagree(_span("The firm added 250 jobs in May, its report said Friday."),
+                                 _span("The last report before Tuesday's vote showed the firm added 250 jobs."))
+    assert not weekdays_disagree(_span("The mayor met the council on Monday."), _span("On Monday the mayor met the council."))
+    assert not weekdays_disagree(_span("The mayor met the council on Monday."), _span("The mayor met the council."))
+
+
 @pytest.mark.parametrize(("a", "b", "two_sizes"), [
     ("Thousands of mourners filed past the coffin.", "Hundreds of people filed past the coffin.", True),
     ("Thousands of mourners filed past the coffin.", "Thousands of people filed past the coffin on Monday.", False),

@@ -22,7 +22,7 @@ import numpy as np
 from ..pairs import PairScorer
 from .checks import REGISTRY
 from .checks.negation import negates_anyhow
-from .checks.parse import done_and_to_come, figures_disagree, magnitudes_disagree, opposite_actions
+from .checks.parse import done_and_to_come, figures_disagree, magnitudes_disagree, opposite_actions, weekdays_disagree
 from .prepare import Prepared
 
 
@@ -98,6 +98,10 @@ def _conflict(prep: Prepared, a: int, b: int) -> bool:
     # one side does what the other undoes ("resumed" against "suspended"), or they give the crowd
     # two sizes in words ("hundreds" against "thousands")
     if opposite_actions(sa, sb) or magnitudes_disagree(sa, sb):
+        return True
+    # each names the day and no day is shared (the 2038 reading grouped "died early Thursday"
+    # with another outlet's "died early Tuesday" as one fact)
+    if weekdays_disagree(sa, sb):
         return True
     # A member that any typed check (checks.REGISTRY) finds at odds with the representative states
     # another fact, whatever the model says: a figure, a date or a name given differently ("up 19

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .parse import WEEKDAYS, _joined, _per_span, different_places, same_figure
+from .parse import _joined, _per_span, different_places, same_figure, weekdays
 
 # "three more births a day" is a difference, not a count
 _RELATIVE = {"more", "fewer", "less", "extra", "additional", "times"}
@@ -73,18 +73,13 @@ def _all_numbers(span: Any) -> list[str]:
     return [t.text for t in span if t.like_num]
 
 
-@_per_span
-def _weekdays(span: Any) -> set[str]:
-    return {t.lower_ for t in span if t.lower_ in WEEKDAYS}
-
-
 def check_number(a: Any, b: Any) -> str | None:
     """The same counted thing with different values. Not when the figures can be one figure
     rounded (``same_figure``), when either side also gives the other's figure (it counts two
     things: "seven of the ten children"), or when the sides name different days ("four killed on
     Tuesday" against "125 died on Monday") or different places."""
     na, nb = _numbers(a), _numbers(b)
-    wa, wb = _weekdays(a), _weekdays(b)
+    wa, wb = weekdays(a), weekdays(b)
     if (wa and wb and not wa & wb) or different_places(a, b):
         return None
     for key in na.keys() & nb.keys():

@@ -135,6 +135,35 @@ def _between(x: str, lo: str, hi: str) -> bool:
 # ---- dates ----
 
 WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+@_per_span
+def weekdays(span: Any) -> set[str]:
+    """The days of the week the span names, lower-cased."""
+    return {t.lower_ for t in span if t.lower_ in WEEKDAYS}
+
+
+def _dates_a_verb(t: Any) -> bool:
+    """Does weekday ``t`` say when a verb's action happened ("died early Thursday", "met on Tuesday
+    night"), rather than name another event ("before Tuesday's elections")?"""
+    while t.dep_ == "compound" and t.head.i != t.i:
+        t = t.head
+    if t.dep_ == "pobj" and t.head.dep_ == "prep":
+        t = t.head
+    return t.dep_ in ("npadvmod", "prep", "obl", "advmod") and t.head.pos_ in ("VERB", "AUX")
+
+
+@_per_span
+def _action_days(span: Any) -> frozenset[str]:
+    return frozenset(t.lower_ for t in span if t.lower_ in WEEKDAYS and _dates_a_verb(t))
+
+
+def weekdays_disagree(a: Any, b: Any) -> bool:
+    """Whether both spans give the day an action happened and none of one side's days is the
+    other's ("died early Thursday" against "died early Tuesday": one outlet has the day wrong,
+    which a consensus would hide)."""
+    wa, wb = _action_days(a), _action_days(b)
+    return bool(wa and wb) and not wa & wb
 _MONTHS = {name: k + 1 for k, names in enumerate((
     "jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
     "sep sept september", "oct october", "nov november", "dec december")) for name in names.split()}
