@@ -139,8 +139,8 @@ def found_consensus(shown: list[list[dict[str, str]]], gold: dict) -> dict[str, 
     return found
 
 
-def find_x1(shown: list[dict[str, Any]], gold: dict) -> dict[str, Any] | None:
-    x1 = next(x for x in gold["contradictions"] if x["id"] == "X1")
+def find_x1(shown: list[dict[str, Any]], gold: dict, which: str = "X1") -> dict[str, Any] | None:
+    x1 = next(x for x in gold["contradictions"] if x["id"] == which)
     keys = list(gold["articles"])
 
     def hit(side: dict[str, str], gold_side: dict[str, str]) -> bool:
@@ -191,6 +191,39 @@ def test_story_shows_x1_and_consensus_with_links_to_highlights(page: Any, server
     for support in consensus.values():
         check_highlight(page, server, support["href"], support["text"])
     assert page.dialogs == []
+
+
+_READ_GLANCE = """() => ({
+  items: [...document.querySelectorAll('#glance .glance-x')].map(el => ({
+    top: el.getBoundingClientRect().top + scrollY,
+    sides: [...el.querySelectorAll('.gside')].map(s => ({
+      href: s.querySelector('a.cite').getAttribute('href'), text: s.querySelector('.said').textContent}))})),
+  facts: document.querySelector('#glance .glance-facts').getBoundingClientRect().top + scrollY,
+  consensus: document.querySelector('#consensus').getBoundingClientRect().top + scrollY,
+  scroll: document.documentElement.scrollWidth, width: innerWidth,
+  wide: [...document.querySelectorAll('body *')].filter(e => !e.closest('.grid-wrap')
+    && e.getBoundingClientRect().right > innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 5)
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_glance_shows_the_seed_contradictions_first_without_sideways_scroll(browser: Any, server: str, gold: dict,
+                                                                            width: int) -> None:
+    """Issue 15: the at-a-glance panel holds both contradictions of gold.json above every consensus list
+    (its own best-supported facts, then the Consensus section), on a phone and on a laptop."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    open_seed_story(tab, server)
+    shown = tab.evaluate(_READ_GLANCE)
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"story-{width}.png"), full_page=True)
+    assert shown["scroll"] <= shown["width"], shown["wide"]
+    assert not shown["wide"]
+    for which in ("X1", "X2"):
+        item = find_x1(shown["items"], gold, which)
+        assert item is not None, f"contradiction {which} of gold.json is not at a glance"
+        assert item["top"] < shown["facts"] < shown["consensus"]
+    context.close()
 
 
 def _add_through_form(page: Any, server: str, title: str, text: str, outlet: str) -> None:
