@@ -33,9 +33,8 @@ from storylens.render._common import (
     top_facts,
 )
 
-# Characters of a claim in the coverage grid's rows, and of a contradiction's side at a glance.
+# Characters of a claim in the coverage grid's rows: a table row that stays one line on a laptop.
 GRID_CHARS = 80
-SIDE_CHARS = 200
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
 _BLOCK_START = re.compile(r"^([-+=]|\d{1,9}(?=[.)]))")
@@ -110,7 +109,7 @@ def _glance(ctx: _Ctx) -> list[str]:
         many = f"{len(others)} outlet{'s' if len(others) != 1 else ''}"
         out.append(f"- **× {md_escape(head.type)}** (A contradicted by {many}): {md_escape(gist(head.explanation))}")
         for tag, span in [("A", head.a)] + [("B", s) for s in others]:
-            out.append(f"  - {tag} {ctx.who(span.article)}: {md_escape(clip(span.text, SIDE_CHARS))}")
+            out.append(f"  - {tag} {ctx.who(span.article)}: {md_escape(span.text)}")
     if not brief.contradictions:
         out.append("_none found_")
     out += ["", "**Best supported**", ""]

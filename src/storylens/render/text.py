@@ -136,8 +136,9 @@ def _glance(ctx: _Ctx) -> list[RenderableType]:
             (f"{head.type} · {against}: ", "bold red"), gist(head.explanation))))
         sides = [("A", head.a)] + [("B", s) for s in others]
         for tag, span in sides:
+            # whole: the words that contradict may be the sentence's last ones
             out.append(_hanging(Text(tag, style="red"), Text.assemble((ctx.name(span.article), "cyan"), ": ",
-                                                                      clip(span.text, REUSE_CHARS)), indent=4))
+                                                                      span.text), indent=4))
     if not brief.contradictions:
         out.append(NONE_FOUND)
     out.append(Text("Best supported", style="bold"))
@@ -167,7 +168,7 @@ def _coverage(ctx: _Ctx) -> list[RenderableType]:
                   title_justify="left", title_style="bold")
     table.add_column("fact", ratio=1)
     for a in ctx.brief.articles:
-        table.add_column(label(ctx.labels, a.id), justify="center", no_wrap=True)
+        table.add_column(ctx.name(a.id), justify="center", max_width=12, overflow="fold")
     for claim, cells in rows:
         table.add_row(Text(clip(claim.text, GRID_CHARS)), *(Text("●" if s else "·") for s in cells))
     return [table]
