@@ -194,7 +194,8 @@ class _Ingester:
             if s is None:
                 continue
             titles = self.store.titles(s.members)
-            self.store.save_story(s, central_title(s, titles, self.clusterer.index), now)
+            previous = self.store.story_title(sid) if sid in existed else ""  # kept unless far less central
+            self.store.save_story(s, central_title(s, titles, self.clusterer.index, previous=previous), now)
             if sid in existed:
                 self.report.updated_stories += 1
             else:

@@ -535,6 +535,11 @@ class Store:
             self.db.execute("INSERT INTO articles_fts(articles_fts, rowid, title, text) SELECT 'delete', rowid,"
                             " title, text FROM articles WHERE duplicate_of IS NOT NULL")  # originals only
 
+    def story_title(self, story: str) -> str:
+        """A story's stored title ("" for a story not stored yet)."""
+        row = self.db.execute("SELECT title FROM stories WHERE id=?", (story,)).fetchone()
+        return row[0] if row else ""
+
     def story_row(self, story: str) -> StoryRow:
         """One story's listing row (a merged story's old id leads to the story that absorbed it)."""
         return self.stories(only=self.resolve(story))[0]

@@ -35,11 +35,13 @@ def story_id(articles: list[Article]) -> str:
 
 
 def story_title(prep: Prepared) -> str:
-    """The first article title in input order, else the first sentence."""
-    titled = [a for a in prep.articles if a.title]
-    if not titled:
-        return prep.sentences[0].text if prep.sentences else ""
-    return titled[0].title
+    """The first headline in input order (clean.is_headline: no body sentence, no boilerplate), else
+    the first title; never a sentence of the text ("" when no article has a title). A corpus story's
+    title is its most central article's headline instead (cluster.central_title)."""
+    from ..clean import is_headline
+
+    titled = [a.title for a in prep.articles if a.title]
+    return next((t for t in titled if is_headline(t)), titled[0] if titled else "")
 
 
 def _from_parses(parsed: Parsed) -> tuple[list[Entity], list[Quote], list[Reuse], dict[str, str]]:
