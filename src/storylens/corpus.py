@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .clean import REPEATED_ONLY, drop_repeated
 from .cluster import DEFAULT_LEVEL, Clusterer, central_title, cluster_articles, featurize, reads
 from .dedup import Match, NearDuplicates, text_key
 from .model import Article, Brief, Problem, Reuse, Span, Story
@@ -267,12 +268,23 @@ def _feed(work: _Ingester, items: Iterable[Any], batch: int, report: IngestRepor
             report.read += 1
             pending.append(item[0])
         if len(pending) >= batch:
-            work.run_batch(pending)
+            _run_batch(work, pending, report)
             pending = []
         if progress:
             progress(report)
     if pending:
-        work.run_batch(pending)
+        _run_batch(work, pending, report)
+
+
+def _run_batch(work: _Ingester, batch: list[Article], report: IngestReport) -> None:
+    """The batch cleaned by repetition (lines that unrelated articles of it share), then ingested; an
+    article that was nothing but such lines is skipped as one left with no text."""
+    kept, emptied = drop_repeated(batch)
+    for a in emptied:
+        report.failed += 1
+        report.problems.append(Problem(a.source or a.id, REPEATED_ONLY))
+    if kept:
+        work.run_batch(kept)
 
 
 def cluster(articles: list[Article], *, embedder: Any = None, level: str = DEFAULT_LEVEL) -> list[Story]:
