@@ -26,7 +26,7 @@ from .clean import REPEATED_ONLY, drop_repeated
 from .cluster import DEFAULT_LEVEL, Clusterer, central_title, cluster_articles, featurize, reads
 from .dedup import Match, NearDuplicates, text_key
 from .model import Article, Brief, Problem, Reuse, Span, Story
-from .store import Store
+from .store import Removed, Store, StoreBusy, StoreError
 
 # Articles per transaction: large enough that embedding batches stay full and commits are rare
 # (a commit with WAL costs ~1 ms), small enough that an interrupt loses under a few seconds of work.
@@ -330,6 +330,28 @@ def show(db: str, story: str, *, embedder: Any = None, refresh: bool = False, **
         brief.story = Story(sid, store.story_row(sid).title or brief.story.title, ids)
         store.put_brief(sid, {**brief.to_dict(), "revision": BRIEF_REVISION}, version=version)
         return brief
+
+
+def remove_article(db: str, article_id: str, *, waiting: Callable[[], None] | None = None,
+                   wait: bool = True) -> Removed:
+    """Delete one stored article (Store.remove_article says what stays consistent and how).
+
+    It waits for the store's writer lock like an ingest (``waiting`` is called once first), since a
+    running ingest keeps the clustering state in memory; with ``wait=False`` a busy store raises
+    StoreBusy instead (the web app answers 503 rather than hold a request).
+    """
+    with Store(db) as store:
+        if not store.id_taken(article_id):
+            raise StoreError(f"no article with id '{article_id}' (see `storylens show STORY`)", db)
+
+        def busy() -> None:
+            if not wait:
+                raise StoreBusy("another ingest is writing to the store; try again when it ends", db)
+            if waiting is not None:
+                waiting()
+
+        with store.writing(busy):
+            return store.remove_article(article_id, _now())
 
 
 def fold_copies(brief: Brief, copies: Iterable[tuple[Article, tuple[str, str, float]]]) -> None:

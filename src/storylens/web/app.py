@@ -26,7 +26,7 @@ from .. import __version__
 from ..errors import StorylensError
 from ..model import Brief
 from ..render.html import template_env
-from ..store import Store
+from ..store import Store, StoreBusy
 from .guards import LOOPBACK_HOSTS, CrossSiteGuard, HostGuard
 from .jobs import Jobs, QueueFull
 from .service import Library, NotFound
@@ -171,6 +171,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def queue_full(request: Request, exc: QueueFull) -> Response:
         response = error_response(request, 503, str(exc))
         response.headers["retry-after"] = "60"
+        return response
+
+    @app.exception_handler(StoreBusy)
+    async def store_busy(request: Request, exc: StoreBusy) -> Response:
+        response = error_response(request, 503, str(exc))
+        response.headers["retry-after"] = "10"
         return response
 
     @app.exception_handler(StorylensError)
