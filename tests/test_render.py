@@ -463,10 +463,17 @@ WGL4_USED = set("●○◊×≈“”‘’…·↔—–‹›•") | {"\u00a0"
 WGL4_BOX = set("─│┌┐└┘├┤┬┴┼━")
 
 
-@pytest.mark.parametrize("name", ["_brief.html.j2", "report.html.j2", "report.css"])
-def test_report_glyphs_are_in_every_debian_font_set(name: str) -> None:
-    text = resources.files("storylens.render").joinpath("templates", name).read_text(encoding="utf-8")
-    odd = {ch for ch in text if ord(ch) > 0x7E and ch not in WGL4_USED}
+WEB = Path(__file__).resolve().parents[1] / "src" / "storylens" / "web"
+
+
+@pytest.mark.parametrize("path", [
+    *(resources.files("storylens.render").joinpath("templates", n) for n in ("_brief.html.j2", "report.html.j2",
+                                                                               "report.css")),
+    *sorted((WEB / "templates").glob("*.j2")), *sorted((WEB / "static").glob("*.[cj]s")),
+], ids=lambda p: p.name)
+def test_page_glyphs_are_in_every_debian_font_set(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    odd = {ch for ch in text if ord(ch) > 0x7E and ch not in WGL4_USED | set("←→")}  # WGL4 arrows
     assert not odd, sorted(odd)
 
 

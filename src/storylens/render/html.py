@@ -163,7 +163,11 @@ class View:
 
     @staticmethod
     def pieces(claim: Claim) -> list[tuple[str, str]]:
-        return claim_pieces(claim)
+        """A claim's pieces (claim_pieces); the fact is marked only when it is part of its sentence."""
+        pieces = claim_pieces(claim)
+        if all(kind != "text" for kind, _ in pieces):
+            return [("text" if kind == "fact" else kind, text) for kind, text in pieces]
+        return pieces
 
     @staticmethod
     def sides_b(group: list[Contradiction]) -> list[Span]:
