@@ -283,3 +283,79 @@ def test_pages_work_without_javascript(browser: Any, server: str) -> None:
     tab.goto(server + "/?q=insomnia")
     assert tab.locator("ol.stories li").count() == 1
     context.close()
+
+
+# -- cross-site forms (issue 18, defect 11) ------------------------------------------------------
+_ATTACK = """<!doctype html><html><body>
+<form id="f" method="post" action="{action}" enctype="{enctype}">
+<input name="title" value="Forged article"><textarea name="text">{text}</textarea></form>
+<script>document.getElementById("f").submit();</script></body></html>"""
+FORGED_TEXT = ("Someone else's page tried to store this text about a forged tram timetable in the app, "
+               "and the app must refuse it because the form was not one of its own pages.")
+
+
+@pytest.fixture(scope="module")
+def other_site() -> Iterator[Any]:
+    """A page of another site (http://localhost:PORT: another host than the app's 127.0.0.1, so the
+    browser calls its requests cross-site) whose form posts itself to the app as soon as it loads."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    pages: dict[str, str] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield pages, f"http://localhost:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def _attack(page: Any, other_site: Any, name: str, action: str, enctype: str = "multipart/form-data") -> Any:
+    pages, origin = other_site
+    pages[f"/{name}"] = _ATTACK.format(action=action, enctype=enctype, text=FORGED_TEXT)
+    with page.expect_response(lambda r: r.url == action and r.request.method == "POST") as answer:
+        page.goto(f"{origin}/{name}")
+    page.wait_for_load_state()
+    return answer.value
+
+
+def test_another_sites_form_cannot_write_to_the_store(page: Any, server: str, other_site: Any) -> None:
+    refused = _attack(page, other_site, "add", server + "/add")
+    assert refused.status == 403
+    assert refused.request.headers.get("origin") in ("null", other_site[1])
+    assert "cross-site request refused" in page.inner_text("body")
+    page.goto(server + "/?q=timetable")
+    assert page.locator("ol.stories li").count() == 0  # nothing was stored
+    page.goto(server + "/")
+    target = page.locator("ol.stories a").first.get_attribute("href")
+    page.goto(server + target)
+    article = page.locator("table.articles a.cite").first.get_attribute("href").split("?")[0].split("#")[0]
+    for enctype in ("multipart/form-data", "application/x-www-form-urlencoded", "text/plain"):
+        refused = _attack(page, other_site, f"remove-{enctype.split('/')[1]}", server + article + "/remove", enctype)
+        assert refused.status == 403, enctype
+        assert page.goto(server + article).status == 200  # the article is still there
+
+
+def test_the_remove_button_on_an_article_page_removes_it(page: Any, server: str) -> None:
+    _add_through_form(page, server, "Tram timetable changes next week", (
+        "The city's tram operator will change its weekday timetable from next Monday, adding two late "
+        "services on the river line, a spokesperson said on Thursday.\n\nThe operator said the change "
+        "followed a survey of riders."), "Test Courier")
+    page.locator("ul.affected a").first.click()
+    page.wait_for_selector("#articles")
+    assert page.locator("table.articles tbody tr").count() == 1  # a story of its own
+    page.locator("table.articles a.cite").first.click()
+    page.wait_for_selector(".article-text")
+    address = page.url.split("?")[0].split("#")[0]
+    page.click("form.remove button[type=submit]")
+    page.wait_for_url(lambda url: url.split("?")[0] != address)
+    assert page.goto(address).status == 404
