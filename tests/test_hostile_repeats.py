@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import storylens
+from storylens import nlp
 from storylens.analyze import contradict, reuse
 from storylens.cli import main
 from storylens.ingest import read_inputs
@@ -78,3 +79,14 @@ def test_extraction_time_limit_in_a_worker_thread(tmp_path: Path, monkeypatch: p
     worker.join()
     assert out and out[0][0] == [] and [str(p) for p in out[0][1]] == [
         f"{page}: extraction stopped after 0.05 s (max_extract_seconds); skipped"]
+
+
+def test_spacy_batches_are_bounded_in_characters() -> None:
+    # a giant paragraph comes as pieces of MAX_PIECE; 32 of them used to go to spaCy as one batch
+    pieces = ["y" * nlp.MAX_PIECE] * 5 + ["short paragraph"] * 40
+    batches = list(nlp.bounded_batches(pieces, nlp.PIPE_BATCH, len))
+    assert [len(b) for b in batches] == [1, 1, 1, 1, 1, 32, 8]
+    assert all(sum(map(len, b)) <= nlp.BATCH_CHARS or len(b) == 1 for b in batches)
+    assert [x for b in batches for x in b] == pieces
+    ordinary = ["A paragraph of an ordinary news story, a few hundred characters long. " * 5] * 70
+    assert [len(b) for b in nlp.bounded_batches(ordinary, nlp.PIPE_BATCH, len)] == [32, 32, 6]  # as before
