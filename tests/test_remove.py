@@ -130,10 +130,14 @@ def test_web_remove_form(db: str) -> None:
         with Store(db) as store:
             story = store.story_of("ferry1")
             assert store.id_taken("ferry1")
+        for _ in range(2):  # rendered, then from the page cache (web/fastpath.py)
+            assert 'href="/articles/ferry1' in client.get(f"/stories/{story}").text
         done = client.post("/articles/ferry1/remove", headers={"origin": LOCAL, "sec-fetch-site": "same-origin"},
                            follow_redirects=False)
         assert done.status_code == 303 and done.headers["location"] == f"/stories/{story}"
         assert client.get("/articles/ferry1").status_code == 404
+        shown = client.get(f"/stories/{story}")  # the cached page of the old version is not served
+        assert shown.status_code == 200 and 'href="/articles/ferry1' not in shown.text
         assert client.post("/articles/ferry1/remove", headers={"origin": LOCAL}).status_code == 404
         gone = client.post("/articles/chess/remove", headers={"origin": LOCAL}, follow_redirects=False)
         assert gone.headers["location"] == "/"
