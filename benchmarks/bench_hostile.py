@@ -6,10 +6,12 @@
   tree at ``--baseline-rev`` (``git archive``) against the working tree;
 - ``slow``: N connections that send half a request head to ``storylens serve``'s server
   configuration, and how many are still open after the head deadline;
+- ``repeats``: a story holding pages of one-letter paragraphs (the ``<p>x</p>`` lines bomb cut at the
+  tag limit) beside two good articles, analysed by the tree at ``--baseline-rev`` and the working tree;
 - ``generated``: ``--n`` seeded hostile inputs (tests/hostile_gen.py) through the API and the CLI:
   crashes, hangs, unclear errors, good articles lost, peak memory (hostile_generated.py says how).
 
-    .venv/bin/python benchmarks/bench_hostile.py [--part reuse|html|slow|generated] [--baseline-rev REV]
+    .venv/bin/python benchmarks/bench_hostile.py [--part reuse|html|slow|repeats|generated] [--baseline-rev REV]
         [--data ../shared/data/multi-news-val/validation.jsonl] [--rounds 3] [--stories 300]
         [--n 10000 --seed 18 --scale 1 --batch 50 --analyze-every 1 --timeout 60 --batch-timeout 600]
 
@@ -122,6 +124,47 @@ def html_part(rev: str, limit: float) -> None:
                       flush=True)
 
 
+_REPEATS = r"""
+import json, random, resource, sys, time
+sys.path.insert(0, sys.argv[2])
+import hostile_gen, storylens
+from storylens.model import Article
+rng, arts = random.Random(1), []
+for k, m in enumerate(int(x) for x in sys.argv[1].split(",")):
+    _, body = hostile_gen.good_text(rng)
+    arts.append(Article(f"rep{k}", "\n\n".join(["x"] * m + [body])))
+for k in range(2):
+    title, body = hostile_gen.good_text(rng)
+    arts.append(Article(f"good{k}", body, title=title))
+t = time.perf_counter()
+brief = storylens.analyze(articles=arts)
+print(json.dumps({"s": time.perf_counter() - t, "reuse": len(brief.reuse),
+                  "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1000}))
+"""
+
+
+def _repeats(tree: Path, pages: str, limit: float) -> dict[str, float] | None:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    try:
+        res = subprocess.run(["nice", "-n", "10", sys.executable, "-c", _REPEATS, pages, str(ROOT / "tests")],
+                             env=env, capture_output=True, text=True, timeout=limit, check=True)
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(res.stdout)  # type: ignore[no-any-return]
+
+
+def repeats_part(rev: str, limit: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "archive", rev, "src"], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        print(f"| x paragraphs per page | baseline {rev} s | MB | reuse entries | now s | MB | reuse entries |")
+        print("|---|---|---|---|---|---|---|")
+        for pages in ("300,300", "1000,1000", "6000", "4600,1900"):
+            b, n = _repeats(Path(tmp, "src"), pages, limit), _repeats(ROOT / "src", pages, limit)
+            cell = (lambda r: f"{r['s']:.1f} | {r['mb']:.0f} | {r['reuse']:,}" if r else f"> {limit:.0f} | - | -")
+            print(f"| {pages} | {cell(b)} | {cell(n)} |", flush=True)
+
+
 def slow_part(connections: int) -> None:
     import socket
     import threading
@@ -161,9 +204,9 @@ def slow_part(connections: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--part", choices=["reuse", "html", "slow", "generated"], default="reuse")
+    ap.add_argument("--part", choices=["reuse", "html", "slow", "repeats", "generated"], default="reuse")
     ap.add_argument("--data", default=str(ROOT.parent / "shared/data/multi-news-val/validation.jsonl"))
-    ap.add_argument("--baseline-rev", default=None, help="default: 6445d2b for reuse, 42c67fe for html")
+    ap.add_argument("--baseline-rev", default=None, help="default: 6445d2b for reuse, 42c67fe for html, HEAD for repeats")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--stories", type=int, default=300)
     ap.add_argument("--connections", type=int, default=400)
@@ -185,6 +228,9 @@ def main() -> None:
         return
     if args.part == "html":
         html_part(args.baseline_rev or "42c67fe", args.limit)
+        return
+    if args.part == "repeats":
+        repeats_part(args.baseline_rev or "HEAD", args.limit)
         return
     if args.part == "slow":
         slow_part(args.connections)

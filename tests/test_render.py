@@ -163,9 +163,9 @@ def test_text_is_plain_and_complete(brief: Brief) -> None:
     flat = _flat(out)
     assert SUMMARY in flat and "[000, 003]" in flat
     assert "Consensus" in out and "Contradictions" in out and EXPLANATION in flat
-    order = [out.index(h) for h in ("Summary", "Consensus", "Contradictions", "Single-source details",
-                                    "Reused passages", "Quotes", "Timeline", "Entities", "Sources",
-                                    "Skipped inputs")]
+    order = [out.index(h) for h in ("At a glance", "Summary", "Contradictions", "Consensus",
+                                    "Single-source details", "Reused passages", "Quotes", "Timeline",
+                                    "Entities", "Sources", "Skipped inputs")]
     assert order == sorted(order)
     assert "broken.html: not UTF-8" in out
     assert max(len(line) for line in out.splitlines()) <= 100
@@ -200,9 +200,11 @@ def test_print_brief_uses_colour_on_a_terminal(brief: Brief) -> None:
 
 def test_markdown_sections_and_citations(brief: Brief) -> None:
     out = render_markdown(brief)
-    for heading in ("Summary", "Consensus", "Contradictions", "Single-source details", "Reused passages",
-                    "Quotes", "Timeline", "Entities", "Sources", "Skipped inputs (1)"):
+    headings = ("At a glance", "Summary", "Contradictions", "Consensus", "Single-source details",
+                "Reused passages", "Quotes", "Timeline", "Entities", "Sources", "Skipped inputs (1)")
+    for heading in headings:
         assert f"\n## {heading}" in out
+    assert [out.index(f"\n## {h}") for h in headings] == sorted(out.index(f"\n## {h}") for h in headings)
     assert out.startswith("# Kim Jong Un backs Putin on Russia Day\n")
     assert f"1. {SUMMARY} [000], [003]" in out
     assert "[000]: <https://example.org/kim-support>" in out
@@ -293,7 +295,7 @@ def test_html_overlapping_spans_are_merged(brief: Brief) -> None:
 
 def test_html_marks_kinds_with_labels_not_colour_alone(brief: Brief) -> None:
     doc = render_html(brief)
-    assert "✔ Consensus · 2 outlets" in doc and "✖ Contradiction" in doc and "◆ single source" in doc
+    assert "● Consensus · 2 of 2 outlets" in doc and "× Contradiction" in doc and "◊ single source" in doc
     assert 'class="hl hl-contradiction"' in doc and 'title="contradiction' in doc
     assert "Cleaning removed 1 line" in doc and 'href="https://example.org/kim-support"' in doc
 
@@ -361,3 +363,122 @@ def test_claim_cut_from_inside_a_sentence_is_marked_as_an_excerpt(brief: Brief) 
     assert f"…{clause}" in render_markdown(brief)
     assert f"…{clause}" in render_html(brief)
     assert json.loads(render(brief, "json"))["claims"][0]["text"] == clause  # the data keeps the span's text
+
+
+# ------------------------------------------------------------------------------- at a glance (issue 15)
+
+def _sentence_of(article: Article, fact: Span) -> Span:
+    """The whole sentence around a fact (the fixture's sentences end with ". " or a line)."""
+    start = max(article.text.rfind(". ", 0, fact.start) + 2, article.text.rfind("\n", 0, fact.start) + 1)
+    ends = [i for i in (article.text.find(". ", fact.end), article.text.find("\n", fact.end)) if i >= 0]
+    end = min(ends) + 1 if ends else len(article.text)
+    return Span(article.id, start, end, article.text[start:end])
+
+
+def test_glance_comes_first_with_contradictions_above_facts(brief: Brief) -> None:
+    doc = render_html(brief)
+    glance = doc.index('id="glance"')
+    assert glance < doc.index('id="summary"') < doc.index('id="contradictions"') < doc.index('id="consensus"')
+    panel = doc[glance:doc.index('id="summary"')]
+    assert panel.index('class="glance-x"') < panel.index('class="glance-facts"') < panel.index('class="coverage"')
+    assert "● 2 of 2 outlets" in panel and "A contradicted by 1 outlet" in panel
+
+
+def test_citations_show_outlets_with_the_id_as_tooltip(brief: Brief) -> None:
+    doc = render_html(brief)
+    assert re.search(rf'<a class="cite" href="#a-[^"]+" title="{A}: [^"]*">Liberty One</a>', doc)
+    brief.articles[1].outlet = "Liberty One"  # two articles of one outlet: the label tells them apart
+    doc = render_html(brief)
+    assert ">Liberty One 000<" in doc and ">Liberty One 003<" in doc
+    brief.articles[0].outlet = None  # no outlet known: the short label
+    assert f'title="{A}">000</a>' in render_html(brief)
+
+
+def test_coverage_grid_says_who_carries_and_who_is_silent(brief: Brief) -> None:
+    brief.articles.append(Article("999_silent", "Nothing here of the sort.", title="Other"))
+    doc = render_html(brief)
+    grid = doc[doc.index('<table class="coverage">'):]
+    grid = grid[:grid.index("</table>")]
+    row = grid[grid.index("<tbody>"):]
+    assert row.count('class="carries"') == 2 and row.count('class="silent"') == 1
+    assert f'href="#{span_anchor(brief.claims[0].support[0])}"' in row
+
+
+def test_long_lists_fold_past_their_first_items(brief: Brief) -> None:
+    from storylens.render._common import OPEN_ITEMS
+
+    span = brief.claims[1].support[0]
+    brief.claims += [Claim(f"s{i}", f"Detail number {i}.", "single", 1, [span]) for i in range(OPEN_ITEMS + 2)]
+    doc = render_html(brief)
+    section = doc[doc.index('id="single"'):doc.index('id="reuse"')]
+    assert section.count("<details") == 1 and f"{OPEN_ITEMS + 3 - OPEN_ITEMS} more from this outlet" in section
+    assert section.index(f"Detail number {OPEN_ITEMS - 2}.") < section.index("<details")
+    assert section.index("<details") < section.index(f"Detail number {OPEN_ITEMS + 1}.")
+
+
+def test_claim_is_shown_as_its_sentence_with_the_fact_marked(brief: Brief) -> None:
+    from storylens.model import Referent
+    from storylens.render._common import claim_pieces
+
+    article = brief.articles[0]
+    fact = _span(article, "Kim Jong Un has described Russia’s invasion of Ukraine")
+    sentence = _sentence_of(article, fact)
+    he = _span(article, "He has also condemned")
+    pronoun = Span(article.id, he.start, he.start + 2, "He")
+    claim = Claim("c9", fact.text, "single", 1, [fact], sentence=sentence)
+    pieces = claim_pieces(claim)
+    assert "".join(t for _, t in pieces) == sentence.text and ("fact", fact.text) in pieces
+    assert pieces[0] == ("text", "According to the Moscow Times, ")
+    late = Claim("c10", "condemned Western military aid", "single", 1,
+                 [_span(article, "condemned Western military aid")], sentence=_sentence_of(article, he),
+                 referent=Referent(article.id, pronoun.start, pronoun.end, "He", "Kim Jong Un"))
+    shown = claim_pieces(late)
+    assert shown[:3] == [("text", "He"), ("ref", " [Kim Jong Un]"), ("text", " has also ")]
+    brief.claims[1:] = [claim, late]
+    doc, md, text = render_html(brief), render_markdown(brief), _flat(render_text(brief))
+    assert '<span class="fact">Kim Jong Un has described Russia’s invasion of Ukraine</span>' in doc
+    assert '<span class="referent"> [Kim Jong Un]</span>' in doc
+    assert "According to the Moscow Times, **Kim Jong Un has described Russia’s invasion of Ukraine**" in md
+    assert r"He \[Kim Jong Un\] has also **condemned Western military aid**" in md
+    assert "He [Kim Jong Un] has also ‹condemned Western military aid› to Kiev." in text
+    again = Brief.from_dict(json.loads(render(brief, "json")))  # the JSON keeps both, beside the exact spans
+    assert again.claims[2].referent == late.referent and again.claims[1].sentence == sentence
+    assert again.claims[1].support == [fact] and again.claims[1].text == fact.text
+
+
+def test_a_claim_without_a_sentence_is_its_text() -> None:
+    from storylens.render._common import claim_pieces
+
+    span = Span("x", 4, 20, "and condemned it")
+    assert claim_pieces(Claim("c1", span.text, "single", 1, [span])) == [("fact", "…and condemned it")]
+    outside = Span("x", 0, 3, "The")  # a sentence that does not hold the fact is not used
+    assert claim_pieces(Claim("c1", span.text, "single", 1, [span], sentence=outside))[0][0] == "fact"
+
+
+# Glyphs every Debian font set draws (DejaVu, Liberation, Noto, FreeFont...): WGL4's Latin-1 punctuation,
+# general punctuation, arrows and geometric shapes that the reports use. "⎘" (U+2398), "✔" and "✖" (Dingbats)
+# are missing from some of them and showed as empty boxes (issue 15).
+WGL4_USED = set("●○◊×≈“”‘’…·↔—–‹›•") | {"\u00a0"}
+# and the terminal report's box drawing (rich's SQUARE box and rules are WGL4's single lines)
+WGL4_BOX = set("─│┌┐└┘├┤┬┴┼━")
+
+
+WEB = Path(__file__).resolve().parents[1] / "src" / "storylens" / "web"
+
+
+@pytest.mark.parametrize("path", [
+    *(resources.files("storylens.render").joinpath("templates", n) for n in ("_brief.html.j2", "report.html.j2",
+                                                                               "report.css")),
+    *sorted((WEB / "templates").glob("*.j2")), *sorted((WEB / "static").glob("*.[cj]s")),
+], ids=lambda p: p.name)
+def test_page_glyphs_are_in_every_debian_font_set(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    odd = {ch for ch in text if ord(ch) > 0x7E and ch not in WGL4_USED | set("←→")}  # WGL4 arrows
+    assert not odd, sorted(odd)
+
+
+def test_terminal_and_markdown_glyphs_are_in_every_debian_font_set(brief: Brief) -> None:
+    own = (render_text(brief) + render_markdown(brief)).replace("’", "")
+    article_chars = {ch for a in brief.articles for ch in a.text + a.title}
+    odd = {ch for ch in own if ord(ch) > 0x7E and ch not in WGL4_USED | WGL4_BOX and ch not in article_chars}
+    assert not odd, sorted(odd)

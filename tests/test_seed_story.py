@@ -97,3 +97,24 @@ def test_no_consensus_claim_restates_an_earlier_one(seed_brief):
 
     consensus = [c for c in seed_brief.claims if c.kind == "consensus"]
     assert not [(a.id, b.id) for k, b in enumerate(consensus) for a in consensus[:k] if _restates(b.support, a.support)]
+
+
+def test_claims_are_shown_in_their_whole_sentence_with_opening_pronouns_named(seed_brief):
+    """Issue 15: each claim carries the whole sentence of its first support (an exact slice holding that
+    span), and no sentence a reader sees opens with "He", "She" or "The latter" left unresolved when the
+    sentence before names the referent (the seed story has both kinds)."""
+    texts = {a.id: a.text for a in seed_brief.articles}
+    opener = re.compile(r"^[\"“‘(]?(He|She|The latter|The former)\b")
+    named = 0
+    for c in seed_brief.claims:
+        s, fact = c.sentence, c.support[0]
+        assert s is not None and s.article == fact.article, c.id
+        assert texts[s.article][s.start:s.end] == s.text and s.start <= fact.start < fact.end <= s.end
+        if opener.match(s.text):
+            assert c.referent is not None, (c.id, s.text)
+        if c.referent is not None:
+            named += 1
+            before = texts[s.article][max(0, s.start - 400):s.start]
+            assert texts[s.article][c.referent.start:c.referent.end] == c.referent.text
+            assert c.referent.name.split()[-1] in before, (c.id, c.referent)
+    assert named >= 2

@@ -139,8 +139,8 @@ def found_consensus(shown: list[list[dict[str, str]]], gold: dict) -> dict[str, 
     return found
 
 
-def find_x1(shown: list[dict[str, Any]], gold: dict) -> dict[str, Any] | None:
-    x1 = next(x for x in gold["contradictions"] if x["id"] == "X1")
+def find_x1(shown: list[dict[str, Any]], gold: dict, which: str = "X1") -> dict[str, Any] | None:
+    x1 = next(x for x in gold["contradictions"] if x["id"] == which)
     keys = list(gold["articles"])
 
     def hit(side: dict[str, str], gold_side: dict[str, str]) -> bool:
@@ -191,6 +191,39 @@ def test_story_shows_x1_and_consensus_with_links_to_highlights(page: Any, server
     for support in consensus.values():
         check_highlight(page, server, support["href"], support["text"])
     assert page.dialogs == []
+
+
+_READ_GLANCE = """() => ({
+  items: [...document.querySelectorAll('#glance .glance-x')].map(el => ({
+    top: el.getBoundingClientRect().top + scrollY,
+    sides: [...el.querySelectorAll('.gside')].map(s => ({
+      href: s.querySelector('a.cite').getAttribute('href'), text: s.querySelector('.said').textContent}))})),
+  facts: document.querySelector('#glance .glance-facts').getBoundingClientRect().top + scrollY,
+  consensus: document.querySelector('#consensus').getBoundingClientRect().top + scrollY,
+  scroll: document.documentElement.scrollWidth, width: innerWidth,
+  wide: [...document.querySelectorAll('body *')].filter(e => !e.closest('.grid-wrap')
+    && e.getBoundingClientRect().right > innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 5)
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_glance_shows_the_seed_contradictions_first_without_sideways_scroll(browser: Any, server: str, gold: dict,
+                                                                            width: int) -> None:
+    """Issue 15: the at-a-glance panel holds both contradictions of gold.json above every consensus list
+    (its own best-supported facts, then the Consensus section), on a phone and on a laptop."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    open_seed_story(tab, server)
+    shown = tab.evaluate(_READ_GLANCE)
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"story-{width}.png"), full_page=True)
+    assert shown["scroll"] <= shown["width"], shown["wide"]
+    assert not shown["wide"]
+    for which in ("X1", "X2"):
+        item = find_x1(shown["items"], gold, which)
+        assert item is not None, f"contradiction {which} of gold.json is not at a glance"
+        assert item["top"] < shown["facts"] < shown["consensus"]
+    context.close()
 
 
 def _add_through_form(page: Any, server: str, title: str, text: str, outlet: str) -> None:
@@ -250,3 +283,79 @@ def test_pages_work_without_javascript(browser: Any, server: str) -> None:
     tab.goto(server + "/?q=insomnia")
     assert tab.locator("ol.stories li").count() == 1
     context.close()
+
+
+# -- cross-site forms (issue 18, defect 11) ------------------------------------------------------
+_ATTACK = """<!doctype html><html><body>
+<form id="f" method="post" action="{action}" enctype="{enctype}">
+<input name="title" value="Forged article"><textarea name="text">{text}</textarea></form>
+<script>document.getElementById("f").submit();</script></body></html>"""
+FORGED_TEXT = ("Someone else's page tried to store this text about a forged tram timetable in the app, "
+               "and the app must refuse it because the form was not one of its own pages.")
+
+
+@pytest.fixture(scope="module")
+def other_site() -> Iterator[Any]:
+    """A page of another site (http://localhost:PORT: another host than the app's 127.0.0.1, so the
+    browser calls its requests cross-site) whose form posts itself to the app as soon as it loads."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    pages: dict[str, str] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield pages, f"http://localhost:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def _attack(page: Any, other_site: Any, name: str, action: str, enctype: str = "multipart/form-data") -> Any:
+    pages, origin = other_site
+    pages[f"/{name}"] = _ATTACK.format(action=action, enctype=enctype, text=FORGED_TEXT)
+    with page.expect_response(lambda r: r.url == action and r.request.method == "POST") as answer:
+        page.goto(f"{origin}/{name}")
+    page.wait_for_load_state()
+    return answer.value
+
+
+def test_another_sites_form_cannot_write_to_the_store(page: Any, server: str, other_site: Any) -> None:
+    refused = _attack(page, other_site, "add", server + "/add")
+    assert refused.status == 403
+    assert refused.request.headers.get("origin") in ("null", other_site[1])
+    assert "cross-site request refused" in page.inner_text("body")
+    page.goto(server + "/?q=timetable")
+    assert page.locator("ol.stories li").count() == 0  # nothing was stored
+    page.goto(server + "/")
+    target = page.locator("ol.stories a").first.get_attribute("href")
+    page.goto(server + target)
+    article = page.locator("table.articles a.cite").first.get_attribute("href").split("?")[0].split("#")[0]
+    for enctype in ("multipart/form-data", "application/x-www-form-urlencoded", "text/plain"):
+        refused = _attack(page, other_site, f"remove-{enctype.split('/')[1]}", server + article + "/remove", enctype)
+        assert refused.status == 403, enctype
+        assert page.goto(server + article).status == 200  # the article is still there
+
+
+def test_the_remove_button_on_an_article_page_removes_it(page: Any, server: str) -> None:
+    _add_through_form(page, server, "Tram timetable changes next week", (
+        "The city's tram operator will change its weekday timetable from next Monday, adding two late "
+        "services on the river line, a spokesperson said on Thursday.\n\nThe operator said the change "
+        "followed a survey of riders."), "Test Courier")
+    page.locator("ul.affected a").first.click()
+    page.wait_for_selector("#articles")
+    assert page.locator("table.articles tbody tr").count() == 1  # a story of its own
+    page.locator("table.articles a.cite").first.click()
+    page.wait_for_selector(".article-text")
+    address = page.url.split("?")[0].split("#")[0]
+    page.click("form.remove button[type=submit]")
+    page.wait_for_url(lambda url: url.split("?")[0] != address)
+    assert page.goto(address).status == 404

@@ -68,7 +68,24 @@ def read_stories(inputs: str | Iterable[str], *, strict: bool = False, **setting
     from .ingest import read_records
 
     records, problems = read_records(_inputs(inputs), timeout=load_settings(**settings).timeout, strict=strict)
-    return group_stories(records), problems
+    return _without_repeated(group_stories(records), problems)
+
+
+def _without_repeated(groups: dict[str | None, list[Article]], problems: list[Problem],
+                      ) -> tuple[dict[str | None, list[Article]], list[Problem]]:
+    """The groups cleaned by repetition across every article read (clean.without_repeated); an article
+    that was nothing but repeated lines is skipped with a Problem."""
+    from .clean import REPEATED_ONLY, without_repeated
+
+    keys = [key for key, group in groups.items() for _ in group]
+    cleaned = without_repeated([a for group in groups.values() for a in group])
+    out: dict[str | None, list[Article]] = {}
+    for key, a in zip(keys, cleaned):
+        if a.text.strip():
+            out.setdefault(key, []).append(a)
+        else:
+            problems = [*problems, Problem(a.source or a.id, REPEATED_ONLY)]
+    return out, problems
 
 
 def analyze_stories(stories: dict[str | None, list[Article]], **settings: Any) -> Iterator[Brief]:

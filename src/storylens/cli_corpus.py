@@ -228,3 +228,33 @@ def cluster(inputs: tuple[str, ...], fmt: str, output: str | None, level: str, e
         lines.append(f"\n{s.id}  {s.title or '(untitled)'}  ({len(s.articles)} articles)")
         lines.extend(f"  - {a}" for a in s.articles)
     _write("\n".join(lines), output)
+
+
+@main.group()
+def article() -> None:
+    """Act on one stored article (ids as `storylens show STORY --format json` lists them)."""
+
+
+@article.command("remove")
+@click.argument("article_id", metavar="ID")
+@click.option("--db", default=None, help=_DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_fail_cleanly
+def remove(article_id: str, db: str | None, fmt: str) -> None:
+    """Delete article ID from the store: its story, copies and search index stay consistent.
+
+    A copy of it takes its place as the original; a story left with no article goes too. Like
+    ingest, it waits while another ingest writes to the store.
+    """
+    from .corpus import remove_article
+
+    path = _need_db(_db(db))
+    done = remove_article(path, article_id, waiting=lambda: click.echo(
+        f"{one_line(path)}: waiting for the store (another ingest is writing to it)", err=True))
+    if fmt == "json":
+        click.echo(json.dumps(done.to_dict()))
+        return
+    where = "" if done.story is None else (f"; story {done.story} removed (it had no other article)"
+                                           if done.story_gone else f" from story {done.story}")
+    heir = f"; copy {done.heir} is now the original" if done.heir else ""
+    click.echo(f"Removed {one_line(article_id)}{where}{heir}")

@@ -45,6 +45,12 @@ class Settings:
     # Attributes kept in one tag: 3.5x the most in any benchmark tag (142); lxml's duplicate check is
     # quadratic in them (1 MB of attributes in one tag took 184 s). A tag with more keeps its name.
     max_tag_attributes: int = 500
+    # Wall-clock seconds one input's HTML extraction may take (0: no limit); past it the input is
+    # skipped with one line naming it and the limit. Within the HTML limits above the slowest input
+    # measured took 1.6 s (the 8 MB lines bomb, RESULTS issue 18 second pass) and the 181 benchmark
+    # pages well under a second each; 30 s is ~20x that, room for a loaded machine, and half the
+    # 60 s after which bench_hostile.py counts an input as a hang.
+    max_extract_seconds: float = 30.0
 
 
 def _config_files() -> list[Path]:

@@ -22,10 +22,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .clean import REPEATED_ONLY, drop_repeated
 from .cluster import DEFAULT_LEVEL, Clusterer, central_title, cluster_articles, featurize, reads
 from .dedup import Match, NearDuplicates, text_key
 from .model import Article, Brief, Problem, Reuse, Span, Story
-from .store import Store
+from .store import Removed, Store, StoreBusy, StoreError
 
 # Articles per transaction: large enough that embedding batches stay full and commits are rare
 # (a commit with WAL costs ~1 ms), small enough that an interrupt loses under a few seconds of work.
@@ -194,7 +195,8 @@ class _Ingester:
             if s is None:
                 continue
             titles = self.store.titles(s.members)
-            self.store.save_story(s, central_title(s, titles, self.clusterer.index), now)
+            previous = self.store.story_title(sid) if sid in existed else ""  # kept unless far less central
+            self.store.save_story(s, central_title(s, titles, self.clusterer.index, previous=previous), now)
             if sid in existed:
                 self.report.updated_stories += 1
             else:
@@ -266,12 +268,23 @@ def _feed(work: _Ingester, items: Iterable[Any], batch: int, report: IngestRepor
             report.read += 1
             pending.append(item[0])
         if len(pending) >= batch:
-            work.run_batch(pending)
+            _run_batch(work, pending, report)
             pending = []
         if progress:
             progress(report)
     if pending:
-        work.run_batch(pending)
+        _run_batch(work, pending, report)
+
+
+def _run_batch(work: _Ingester, batch: list[Article], report: IngestReport) -> None:
+    """The batch cleaned by repetition (lines that unrelated articles of it share), then ingested; an
+    article that was nothing but such lines is skipped as one left with no text."""
+    kept, emptied = drop_repeated(batch)
+    for a in emptied:
+        report.failed += 1
+        report.problems.append(Problem(a.source or a.id, REPEATED_ONLY))
+    if kept:
+        work.run_batch(kept)
 
 
 def cluster(articles: list[Article], *, embedder: Any = None, level: str = DEFAULT_LEVEL) -> list[Story]:
@@ -317,6 +330,28 @@ def show(db: str, story: str, *, embedder: Any = None, refresh: bool = False, **
         brief.story = Story(sid, store.story_row(sid).title or brief.story.title, ids)
         store.put_brief(sid, {**brief.to_dict(), "revision": BRIEF_REVISION}, version=version)
         return brief
+
+
+def remove_article(db: str, article_id: str, *, waiting: Callable[[], None] | None = None,
+                   wait: bool = True) -> Removed:
+    """Delete one stored article (Store.remove_article says what stays consistent and how).
+
+    It waits for the store's writer lock like an ingest (``waiting`` is called once first), since a
+    running ingest keeps the clustering state in memory; with ``wait=False`` a busy store raises
+    StoreBusy instead (the web app answers 503 rather than hold a request).
+    """
+    with Store(db) as store:
+        if not store.id_taken(article_id):
+            raise StoreError(f"no article with id '{article_id}' (see `storylens show STORY`)", db)
+
+        def busy() -> None:
+            if not wait:
+                raise StoreBusy("another ingest is writing to the store; try again when it ends", db)
+            if waiting is not None:
+                waiting()
+
+        with store.writing(busy):
+            return store.remove_article(article_id, _now())
 
 
 def fold_copies(brief: Brief, copies: Iterable[tuple[Article, tuple[str, str, float]]]) -> None:

@@ -93,15 +93,45 @@ class Claim:
     # indices of the supporting sentences in the analysis (Prepared.sentences), support order;
     # internal to one analysis, so not in the JSON
     sentences: list[int] = field(default_factory=list, compare=False, repr=False)
+    # how a reader sees the claim (analyze/present.py): the whole sentence around the first support span,
+    # which stays the exact fact; and the name an opening "He"/"It" of that sentence stands for
+    sentence: Span | None = field(default=None, compare=False)
+    referent: Referent | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "kind": self.kind, "outlets": self.outlets,
-                "score": round(self.score, 4), "support": [s.to_dict() for s in self.support]}
+        d = {"id": self.id, "text": self.text, "kind": self.kind, "outlets": self.outlets,
+             "score": round(self.score, 4), "support": [s.to_dict() for s in self.support]}
+        if self.sentence is not None:
+            d["sentence"] = self.sentence.to_dict()
+        if self.referent is not None:
+            d["referent"] = self.referent.to_dict()
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Claim:
+        sentence, referent = d.get("sentence"), d.get("referent")
         return cls(d["id"], d["text"], d["kind"], d["outlets"], [Span.from_dict(s) for s in d["support"]],
-                   d.get("score", 0.0))
+                   d.get("score", 0.0), sentence=Span.from_dict(sentence) if sentence else None,
+                   referent=Referent.from_dict(referent) if referent else None)
+
+
+@dataclass
+class Referent:
+    """A pronoun opening a claim's sentence ("He", "It", "The latter": the span) and the name that the
+    article's previous sentence gives it, which a reader sees in brackets after it."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    name: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Referent:
+        return _from(cls, d)
 
 
 @dataclass

@@ -28,6 +28,12 @@ PIPE_BATCH = 32
 # speed story's 149 paragraphs took 0.88 CPU s median at 256 against 0.92 at 64 and 0.95 at 32
 # (6 interleaved rounds each); bigger batches make bigger matrix products in its CNN.
 SECOND_BATCH = 256
+# Most characters in one spaCy batch (either pass), whatever the number of paragraphs: spaCy's working
+# memory (the CNN's activations, the parser's states) grows with the tokens of a batch, and a batch of
+# 32 pieces of a giant paragraph (MAX_PIECE each) was 3.2 million characters at once (issue 18: one
+# 812,000-character paragraph took 2.96 GB). A batch of ordinary news paragraphs (a few hundred to a few
+# thousand characters) stays far below this, so such stories are batched exactly as before.
+BATCH_CHARS = 100_000
 
 
 @functools.lru_cache(maxsize=1)
@@ -122,8 +128,10 @@ def iter_parsed(articles: list[Article]) -> Iterator[tuple[Article, list[tuple[i
     per = [paragraphs(a.text) for a in articles]
     texts = [p for paras in per for _, p in paras]
     head = min(len(per[0]), PIPE_BATCH) if per else 0
-    docs = itertools.chain(nlp.pipe(texts[:head], batch_size=max(1, head), disable=off),
-                           nlp.pipe(texts[head:], batch_size=PIPE_BATCH, disable=off))
+    docs = itertools.chain.from_iterable(
+        nlp.pipe(group, batch_size=len(group), disable=off)
+        for part, most in ((texts[:head], max(1, head)), (texts[head:], PIPE_BATCH))
+        for group in bounded_batches(part, most, len))
     with one_blas_thread():
         for article, paras in zip(articles, per):
             yield article, [(offset, next(docs)) for offset, _ in paras]
@@ -153,12 +161,32 @@ def complete_docs(docs: dict[str, list[tuple[int, Any]]]) -> None:
                 for doc in flat:
                     step(doc)
             elif _decodes_entities(proc):
-                for k in range(0, len(flat), SECOND_BATCH):
-                    batch = flat[k : k + SECOND_BATCH]
+                for batch in bounded_batches(flat, SECOND_BATCH, _doc_chars):
                     proc.set_annotations(batch, greedy_entities(proc, batch))
             else:
-                for _ in proc.pipe(flat, batch_size=SECOND_BATCH):
-                    pass
+                for batch in bounded_batches(flat, SECOND_BATCH, _doc_chars):
+                    for _ in proc.pipe(batch, batch_size=len(batch)):
+                        pass
+
+
+def _doc_chars(doc: Any) -> int:
+    return len(doc.text)
+
+
+def bounded_batches(items: list[Any], most: int, size: Any) -> Iterator[list[Any]]:
+    """``items`` in order, in batches of at most ``most`` items and BATCH_CHARS characters (``size``
+    of an item; an item larger than that is a batch of its own)."""
+    batch: list[Any] = []
+    chars = 0
+    for item in items:
+        n = size(item)
+        if batch and (len(batch) == most or chars + n > BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += n
+    if batch:
+        yield batch
 
 
 def _decodes_entities(proc: Any) -> bool:

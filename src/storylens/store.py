@@ -164,6 +164,10 @@ class StoreError(StorylensError):
     """The database cannot be opened or used."""
 
 
+class StoreBusy(StoreError):
+    """Another process holds the store's writer lock."""
+
+
 @dataclass
 class StoryRow:
     """A story as ``stories`` lists it."""
@@ -179,6 +183,20 @@ class StoryRow:
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
+
+
+@dataclass
+class Removed:
+    """What ``Store.remove_article`` did: the article, its story, the copy that took its place (if
+    any) and whether the story went with it."""
+
+    article: str
+    story: str | None
+    heir: str | None
+    story_gone: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article": self.article, "story": self.story, "heir": self.heir, "story_gone": self.story_gone}
 
 
 class Store:
@@ -535,9 +553,80 @@ class Store:
             self.db.execute("INSERT INTO articles_fts(articles_fts, rowid, title, text) SELECT 'delete', rowid,"
                             " title, text FROM articles WHERE duplicate_of IS NOT NULL")  # originals only
 
+    def story_title(self, story: str) -> str:
+        """A story's stored title ("" for a story not stored yet)."""
+        row = self.db.execute("SELECT title FROM stories WHERE id=?", (story,)).fetchone()
+        return row[0] if row else ""
+
     def story_row(self, story: str) -> StoryRow:
         """One story's listing row (a merged story's old id leads to the story that absorbed it)."""
         return self.stories(only=self.resolve(story))[0]
+
+    # -- removal --------------------------------------------------------------------------------
+    def remove_article(self, article_id: str, now: str) -> Removed:
+        """Delete one article, keeping the rest consistent (one transaction; hold ``writing()``).
+
+        Its first copy (by arrival) becomes the original in its place: it takes over the features
+        the clustering reads (a copy's text is its original's, but for a few edits) and enters the
+        search index; the other copies point to it. An original with no copy leaves its story's sums
+        (vector, terms, count, dates); a story left with no article is deleted, with its cached
+        briefs and the old ids that led to it. The story's version goes up, so cached pages go stale.
+        """
+        row = self.db.execute("SELECT duplicate_of FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no article with id '{article_id}' (see `storylens show STORY`)", self.path)
+        story = self.story_of(article_id)
+        with self.transaction():
+            heir = None if row[0] is not None else self._promote_copy(article_id)
+            if row[0] is None and heir is None and story is not None:
+                self._leave_story(article_id, story)
+            for table in ("sentences", "signatures", "membership", "features"):
+                self.db.execute(f"DELETE FROM {table} WHERE article=?", (article_id,))
+            self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+            gone = story is not None and not self.members(story)
+            if story is not None:
+                self._after_removal(story, gone, now)
+        return Removed(article_id, story, heir, gone)
+
+    def _promote_copy(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT id FROM articles WHERE duplicate_of=? ORDER BY rowid LIMIT 1",
+                              (article_id,)).fetchone()
+        if row is None:
+            return None
+        heir = str(row[0])
+        self.db.execute("UPDATE articles SET duplicate_of=NULL, duplicate_kind=NULL, duplicate_similarity=NULL"
+                        " WHERE id=?", (heir,))  # the update trigger adds it to the search index
+        self.db.execute("UPDATE articles SET duplicate_of=? WHERE duplicate_of=?", (heir, article_id))
+        self.db.execute("UPDATE features SET article=? WHERE article=?", (heir, article_id))
+        return heir
+
+    def _leave_story(self, article_id: str, story: str) -> None:
+        """Take an original's vector and terms out of its story's sums."""
+        f = self.db.execute("SELECT vector, terms FROM features WHERE article=?", (article_id,)).fetchone()
+        s = self.db.execute("SELECT n, dense, terms FROM stories WHERE id=?", (story,)).fetchone()
+        if f is None or s is None:
+            return
+        dense = np.frombuffer(s[1], dtype=np.float64) - np.frombuffer(f[0], dtype=np.float32).astype(np.float64)
+        terms = json.loads(s[2])
+        for w, v in json.loads(f[1]).items():
+            terms[w] = terms.get(w, 0.0) - v
+        # float sums: a term whose articles have all left is ~0, not exactly 0 (1e-9 is far below any
+        # tf-idf weight a stored article carries, ~1e-3 and up)
+        terms = {w: v for w, v in terms.items() if v > 1e-9}
+        self.db.execute("UPDATE stories SET n=?, dense=?, terms=? WHERE id=?",
+                        (max(0, int(s[0]) - 1), dense.tobytes(), json.dumps(terms, separators=(",", ":")), story))
+
+    def _after_removal(self, story: str, gone: bool, now: str) -> None:
+        if gone:
+            self.db.execute("DELETE FROM stories WHERE id=?", (story,))
+            self.db.execute("DELETE FROM briefs WHERE story=?", (story,))
+            self.db.execute("DELETE FROM story_aliases WHERE new=?", (story,))
+            return
+        first, last = self.db.execute("SELECT min(f.day), max(f.day) FROM features f JOIN membership m"
+                                      " ON m.article=f.article WHERE m.story=?", (story,)).fetchone()
+        self.db.execute("UPDATE stories SET version=version+1, first_day=?, last_day=?, updated=? WHERE id=?",
+                        (first, last, now, story))
+        self.db.execute("DELETE FROM briefs WHERE story=?", (story,))
 
     # -- briefs ---------------------------------------------------------------------------------
     def cached_brief(self, story: str) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from .judge import judge
 from .params import DEFAULT, AnalysisParams
 from .pipeline import run_pipeline
 from .prepare import Prepared
+from .present import present_claims
 from .quotes import find_quotes
 from .reuse import find_reuse, find_verbatim
 from .stages import Parsed
@@ -34,18 +35,20 @@ def story_id(articles: list[Article]) -> str:
 
 
 def story_title(prep: Prepared) -> str:
-    """The first article title in input order, else the first sentence."""
-    titled = [a for a in prep.articles if a.title]
-    if not titled:
-        return prep.sentences[0].text if prep.sentences else ""
-    return titled[0].title
+    """The first headline in input order (clean.is_headline: no body sentence, no boilerplate), else
+    the first title; never a sentence of the text ("" when no article has a title). A corpus story's
+    title is its most central article's headline instead (cluster.central_title)."""
+    from ..clean import is_headline
+
+    titled = [a.title for a in prep.articles if a.title]
+    return next((t for t in titled if is_headline(t)), titled[0] if titled else "")
 
 
-def _from_parses(parsed: Parsed) -> tuple[list[Entity], list[Quote], list[Reuse]]:
-    """Entities, quotes and verbatim copies: they need only the parses, so run_pipeline runs them
-    while the model reads the sentences."""
+def _from_parses(parsed: Parsed) -> tuple[list[Entity], list[Quote], list[Reuse], dict[str, str]]:
+    """Entities, quotes and verbatim copies (and the entities' display names, for present_claims):
+    they need only the parses, so run_pipeline runs them while the model reads the sentences."""
     entities, names = find_entities(parsed)
-    return entities, find_quotes(parsed, names), find_verbatim(parsed.articles)
+    return entities, find_quotes(parsed, names), find_verbatim(parsed.articles), names
 
 
 def analyze_articles(articles: list[Article], *, embedder: Embedder | None = None, summary_words: int = 120,
@@ -66,7 +69,7 @@ def analyze_articles(articles: list[Article], *, embedder: Embedder | None = Non
     ``params`` holds every tuned threshold (params.AnalysisParams; ``DEFAULT`` is what ships).
     """
     # parsed -> embedded -> units -> pairs, with the parse-only analyses while the model runs
-    prep, (entities, quotes, copied) = run_pipeline(articles, embedder or get_embedder(), _from_parses)
+    prep, (entities, quotes, copied, names) = run_pipeline(articles, embedder or get_embedder(), _from_parses)
     sim = prep.similarity()
     # -> claims and contradictions
     if method == "pairs":  # the pair model decides claims and contradictions (issue 14, in progress)
@@ -86,6 +89,7 @@ def analyze_articles(articles: list[Article], *, embedder: Embedder | None = Non
     from ..summarize import summarize
 
     summary = summarize(prep, claims, summary_words)
+    claims = present_claims(prep, claims, names)  # how a reader sees them; the claims themselves unchanged
     sid = story or story_id(articles)
     return Brief(story=Story(sid, story_title(prep), [a.id for a in articles]), articles=list(articles),
                  claims=claims, contradictions=contradictions, reuse=find_reuse(prep, sim, copied),

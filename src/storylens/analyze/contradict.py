@@ -26,6 +26,7 @@ from .checks.parse import _dates, date_conflict  # noqa: F401 (re-exported: alig
 from .judge import PARAMS, Judged, more
 from .params import CONTRADICT, ContradictParams
 from .prepare import Prepared, Similarity
+from .repeats import distinct_pairs
 
 
 def check_pair(a: Any, b: Any, sim: float, params: ContradictParams = CONTRADICT) -> tuple[str, str] | None:
@@ -52,7 +53,8 @@ def find_contradictions(prep: Prepared, sim: Similarity, judged: Judged | None =
     with every sentence on the topic.
     """
     hits = []
-    for i, j, score in sim.pairs(params.topic_min):  # candidate pairs only, never all pairs
+    # candidate pairs only, never all pairs; a sentence an article repeats takes part once (repeats.py)
+    for i, j, score in distinct_pairs(prep, sim, params.topic_min):
         hit = check_pair(prep.spacy_span(i), prep.spacy_span(j), score, params)
         if hit:
             hits.append((score, i, j, hit))

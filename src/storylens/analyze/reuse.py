@@ -7,6 +7,7 @@ from difflib import SequenceMatcher
 
 from ..model import Article, Reuse, Span
 from .prepare import Prepared, Similarity
+from .repeats import distinct_pairs
 
 _TOKEN = re.compile(r"\w+")
 # Eight shared words in a row is beyond chance phrasing in news text (the copy-detection literature
@@ -101,10 +102,10 @@ def _near_ratio(a: str, b: str) -> float | None:
 
 def find_reuse(prep: Prepared, sim: Similarity, copied: list[Reuse] | None = None) -> list[Reuse]:
     """Verbatim runs between every pair of articles (``copied``, when find_verbatim already ran),
-    then near-copies among aligned sentences."""
+    then near-copies among aligned sentences (a sentence an article repeats, once: repeats.py)."""
     found = list(copied) if copied is not None else find_verbatim(prep.articles)
     covered = {(r.a.article, r.a.start) for r in found}
-    for i, j, _ in sim.pairs(ALIGNED):
+    for i, j, _ in distinct_pairs(prep, sim, ALIGNED):
         si, sj = prep.sentences[i], prep.sentences[j]
         if (si.article, si.start) in covered:
             continue

@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..model import Article
 from ..nlp import detect_language
 from ._files import check_text, read_bytes
-from .limits import bound_html, bound_text, removed_entry
+from .limits import bound_html, bound_text, extraction_time, removed_entry
 
 NO_ARTICLE = "no article text found in the HTML"
 
@@ -112,14 +112,18 @@ def article_from_html(html: str, *, source: str, url: str | None = None,
     """Extract the article of one HTML page. Raises InputError when the page holds no article text.
 
     The page is parsed within the HTML limits and its text cut at the per-article limit (limits.py);
-    each cut is recorded in ``removed``.
+    each cut is recorded in ``removed``. Past ``max_extract_seconds`` the page is skipped
+    (InputError naming the limit; limits.extraction_time).
     """
-    html, notes = bound_html(html)
-    doc = _extract(html, url, source)
-    if doc is None or not (doc.text or "").strip():
-        raise InputError(NO_ARTICLE, source)
-    text, note = bound_text(doc.text)
-    cleaned = clean_extracted(text, doc.title)
+    import trafilatura  # noqa: F401 - imported before the clock starts: an import cut short breaks later ones
+
+    with extraction_time(source):
+        html, notes = bound_html(html)
+        doc = _extract(html, url, source)
+        if doc is None or not (doc.text or "").strip():
+            raise InputError(NO_ARTICLE, source)
+        text, note = bound_text(doc.text)
+        cleaned = clean_extracted(text, doc.title)
     if not cleaned.text.strip():
         raise InputError(NO_ARTICLE, source)
     cleaned.removed += [removed_entry(n, "") for n in notes]

@@ -12,9 +12,15 @@ lxml (its duplicate-attribute check is quadratic), 1 MB of ``<p>x</p>`` lines 9-
 from __future__ import annotations
 
 import re
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..config import Settings, load_settings
+from ..errors import InputError
 from ..model import Problem
 
 # The defaults; the settings of the same names in lower case (config.py, where each value's origin is
@@ -23,6 +29,7 @@ MAX_HTML_CHARS = Settings.max_html_chars
 MAX_HTML_TAGS = Settings.max_html_tags
 MAX_TAG_ATTRIBUTES = Settings.max_tag_attributes
 MAX_ARTICLE_CHARS = Settings.max_article_chars
+MAX_EXTRACT_SECONDS = Settings.max_extract_seconds
 
 _TAG_START = re.compile(r"<[a-zA-Z!/?]")
 # A tag long enough to be worth counting its attributes: a shorter one holds at most ~660 (3 characters
@@ -108,3 +115,50 @@ def removed_entry(note: str, tail: str) -> dict[str, str]:
 def truncation_notes(removed: list[dict[str, str]]) -> list[str]:
     """The limit notes recorded in an article's ``removed``."""
     return [r["reason"] for r in removed if r.get("limit")]
+
+
+class _Overtime(BaseException):
+    """Raised by the alarm inside extraction; a BaseException, so the ``except Exception`` of a
+    parser (ours in html._extract, or trafilatura's own) cannot swallow it."""
+
+
+def _overtime(limit: float) -> str:
+    return f"extraction stopped after {limit:g} s (max_extract_seconds); skipped"
+
+
+@contextmanager
+def extraction_time(source: str) -> Iterator[None]:
+    """Bound the wall-clock time of one input's extraction by the ``max_extract_seconds`` setting
+    (0: no limit); past it, InputError naming the input and the limit (the input is skipped).
+
+    In the main thread (the CLI, the API called from a script) an alarm signal stops the work when
+    the limit passes: Python code is interrupted between bytecodes, a C call (one lxml parse) when it
+    returns. Elsewhere (the web app's ingest worker, a caller's thread pool) no signal can reach the
+    thread, so the time is checked when extraction ends and an input over the limit is skipped then.
+    """
+    limit = float(_setting_float("max_extract_seconds"))
+    alarm = (limit > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+             and signal.getitimer(signal.ITIMER_REAL)[0] == 0)  # never take over someone else's timer
+    if not alarm:
+        start = time.monotonic()
+        yield
+        if limit > 0 and time.monotonic() - start > limit:
+            raise InputError(_overtime(limit), source)
+        return
+
+    def ring(signum: int, frame: object) -> None:
+        raise _Overtime
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    except _Overtime:
+        raise InputError(_overtime(limit), source) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _setting_float(name: str) -> float:
+    return float(getattr(load_settings(), name))

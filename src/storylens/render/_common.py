@@ -139,3 +139,110 @@ def clip(text: str, limit: int) -> str:
     """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+# ------------------------------------------------------------------------------ at a glance (issue 15)
+# The best-supported facts the panel shows: the issue asks for 3-5; with five, the panel of the demo
+# story (two contradictions, five facts, one line per outlet) is about two laptop screens.
+GLANCE_FACTS = 5
+# Details per outlet in the panel: one line each says what that outlet adds; the rest are one click away.
+GLANCE_DETAILS = 1
+# Claims (rows) in the coverage grid: the widely carried facts whose silences mean something; on the demo
+# story the ninth claim and after are carried by two of five outlets, rows that tell the reader little.
+GRID_CLAIMS = 8
+# Items of a long list shown before the rest folds into "N more" (consensus, details of one outlet,
+# reused passages, quotes of one speaker, timeline): one phone screen of each.
+OPEN_ITEMS = 5
+
+
+def source_names(articles: Iterable[Article]) -> dict[str, str]:
+    """What a citation shows for each article: its outlet where known ("Fox News" rather than "001"),
+    with the short label added when several articles of the story share that outlet, else the label."""
+    articles = list(articles)
+    labels = short_labels(articles)
+    shared = {o for o, n in _count(a.outlet for a in articles if a.outlet).items() if n > 1}
+    out = {}
+    for a in articles:
+        name = " ".join((a.outlet or "").split())
+        out[a.id] = (f"{name} {labels[a.id]}" if name in shared else name) if name else labels[a.id]
+    return out
+
+
+def _count(items: Iterable[str]) -> dict[str, int]:
+    counted: dict[str, int] = {}
+    for x in items:
+        counted[x] = counted.get(x, 0) + 1
+    return counted
+
+
+def of_outlets(claim: Claim, brief: Brief) -> str:
+    """``3 of 5 outlets``: how many of the story's sources carry a claim."""
+    total = len(brief.articles)
+    return f"{claim.outlets} of {total} outlet{'s' if total != 1 else ''}"
+
+
+def top_facts(brief: Brief, n: int = GLANCE_FACTS) -> list[Claim]:
+    """The best-supported consensus facts: most outlets, then the alignment's own score."""
+    ranked = sorted((c for c in brief.claims if c.kind == "consensus"), key=lambda c: (-c.outlets, -c.score))
+    return ranked[:n]
+
+
+def coverage(brief: Brief, n: int = GRID_CLAIMS) -> list[tuple[Claim, list[Span | None]]]:
+    """The main claims against the story's articles: per claim, per article (brief order), the span
+    where that article carries it, or None where it stays silent."""
+    rows = []
+    for claim in top_facts(brief, n):
+        first: dict[str, Span] = {}
+        for s in claim.support:
+            first.setdefault(s.article, s)
+        rows.append((claim, [first.get(a.id) for a in brief.articles]))
+    return rows
+
+
+def sides_b(group: list[Contradiction]) -> list[Span]:
+    """The other side of a merged contradiction: one span per article, in the group's order."""
+    seen: dict[str, Span] = {}
+    for c in group:
+        seen.setdefault(c.b.article, c.b)
+    return list(seen.values())
+
+
+def claim_pieces(claim: Claim) -> list[tuple[str, str]]:
+    """A claim as a reader sees it, as ``(kind, text)`` pieces: its whole sentence with the fact (the
+    first support span, exact) as kind ``fact``, and the name an opening pronoun stands for as kind
+    ``ref`` right after that pronoun. A claim without a sentence (older briefs) is its text, an excerpt
+    when cut from inside a sentence."""
+    sent, fact = claim.sentence, claim.support[0] if claim.support else None
+    if sent is None or fact is None or not (sent.start <= fact.start < fact.end <= sent.end) \
+            or fact.article != sent.article:
+        return [("fact", as_excerpt(claim.text))]
+    cuts = [(fact.start, "fact+"), (fact.end, "fact-")]
+    ref = claim.referent
+    if ref is not None and ref.article == sent.article and sent.start <= ref.end <= sent.end:
+        cuts.append((ref.end, "ref"))
+    pieces: list[tuple[str, str]] = []
+    pos, inside = sent.start, False
+    for at, what in sorted(cuts, key=lambda x: (x[0], x[1] != "fact-", x[1] == "ref")):
+        if at > pos:
+            pieces.append(("fact" if inside else "text", sent.text[pos - sent.start:at - sent.start]))
+            pos = at
+        if what == "ref":
+            pieces.append(("ref", f" [{ref.name}]" if ref else ""))
+        else:
+            inside = what == "fact+"
+    if pos < sent.end:
+        pieces.append(("text", sent.text[pos - sent.start:]))
+    return [p for p in pieces if p[1]]
+
+
+def claim_plain(claim: Claim, *, mark: tuple[str, str] = ("", "")) -> str:
+    """A claim's pieces as one line; the fact between ``mark`` when it is not the whole sentence."""
+    pieces = claim_pieces(claim)
+    whole = all(kind != "text" for kind, _ in pieces)
+    out = []
+    for kind, text in pieces:
+        if kind == "fact" and not whole:
+            out.append(f"{mark[0]}{text}{mark[1]}")
+        else:
+            out.append(text)
+    return " ".join("".join(out).split())

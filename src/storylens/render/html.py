@@ -22,22 +22,30 @@ import jinja2
 from markupsafe import Markup
 
 from storylens import __version__
-from storylens.model import Article, Brief, Span
+from storylens.model import Article, Brief, Claim, Contradiction, Span
 from storylens.render._common import (
+    GLANCE_DETAILS,
+    OPEN_ITEMS,
     TOP_ENTITIES,
     as_excerpt,
     as_sentence,
+    claim_pieces,
     clip,
     consensus_claims,
     contradiction_groups,
     count_items,
+    coverage,
     gist,
     label,
+    of_outlets,
     quotes_by_speaker,
     short_labels,
+    sides_b,
     single_by_article,
+    source_names,
     story_title,
     top_entities,
+    top_facts,
 )
 from storylens.render.highlight import (
     Segment,
@@ -51,6 +59,8 @@ from storylens.render.highlight import (
 TEMPLATE = "report.html.j2"
 # Characters of the cited sentence shown in a citation's tooltip: a typical news sentence (~25 words).
 CITE_PREVIEW_CHARS = 160
+# Characters of a claim in a row head of the coverage grid: two lines of a phone screen (390 px).
+GRID_CLAIM_CHARS = 90
 
 __all__ = ["Links", "View", "article_anchor", "render_html", "safe_url", "span_anchor", "template_env"]
 
@@ -101,11 +111,17 @@ class View:
         self.title = story_title(brief)
         self.counts = count_items(brief)
         self.labels = short_labels(brief.articles)
+        self.names = source_names(brief.articles)
         self.outlets = {a.id: a.outlet or "" for a in brief.articles}
         self.consensus = consensus_claims(brief)
         self.contradiction_groups = contradiction_groups(brief)
         self.singles = single_by_article(brief)
         self.quotes = quotes_by_speaker(brief)
+        # at a glance: the disputed points, the best-supported facts, what each outlet alone adds, who
+        # carries what; the long lists fold past their first ``open`` items
+        self.top_facts = top_facts(brief)
+        self.coverage = coverage(brief)
+        self.open, self.glance_details, self.grid_chars = OPEN_ITEMS, GLANCE_DETAILS, GRID_CLAIM_CHARS
         ranked = top_entities(brief, None)
         self.entities, self.more_entities = ranked[:TOP_ENTITIES], ranked[TOP_ENTITIES:]
 
@@ -138,6 +154,30 @@ class View:
     def label(self, article_id: str) -> str:
         return label(self.labels, article_id)
 
+    def name(self, article_id: str) -> str:
+        """What a citation of the article shows: its outlet where known, else its short label."""
+        return self.names.get(article_id) or label(self.labels, article_id)
+
+    def of_outlets(self, claim: Claim) -> str:
+        return of_outlets(claim, self.brief)
+
+    @staticmethod
+    def pieces(claim: Claim) -> list[tuple[str, str]]:
+        """A claim's pieces (claim_pieces); the fact is marked only when it is part of its sentence."""
+        pieces = claim_pieces(claim)
+        if all(kind != "text" for kind, _ in pieces):
+            return [("text" if kind == "fact" else kind, text) for kind, text in pieces]
+        return pieces
+
+    @staticmethod
+    def sides_b(group: list[Contradiction]) -> list[Span]:
+        return sides_b(group)
+
+    @staticmethod
+    def anchor(prefix: str, key: str) -> str:
+        """An HTML id for a part of the page (``contradiction-x1``, ``single-000``)."""
+        return f"{prefix}-{id_part(key)}"
+
     def outlet(self, article_id: str) -> str:
         return self.outlets.get(article_id, "")
 
@@ -155,11 +195,10 @@ class View:
     def cite(self, span: Span) -> Cite:
         """The link to a span's highlight in its article's text."""
         known = span.article in self.outlets
-        outlet = self.outlet(span.article)
-        title = f"{span.article} ({outlet})" if outlet else span.article
+        title = span.article  # the id as the tooltip, the outlet as the label
         if span.text:
             title += f": {clip(span.text, CITE_PREVIEW_CHARS)}"
-        return Cite(self.label(span.article), self.links.span(span) if known else None, title)
+        return Cite(self.name(span.article), self.links.span(span) if known else None, title)
 
     def cites(self, spans: list[Span]) -> list[Cite]:
         """One citation per article, in order, leading to that article's first span (a statement
@@ -177,7 +216,7 @@ def template_env(*loaders: jinja2.BaseLoader) -> jinja2.Environment:
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     # how a reader sees a brief's texts (render/_common.py), shared by the report and the web app
-    env.filters.update(sentence=as_sentence, excerpt=as_excerpt, gist=gist)
+    env.filters.update(sentence=as_sentence, excerpt=as_excerpt, gist=gist, clip=clip)
     return env
 
 

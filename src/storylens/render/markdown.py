@@ -9,22 +9,32 @@ from __future__ import annotations
 
 import re
 
-from storylens.model import Brief, Span
+from storylens.model import Brief, Claim, Span
 from storylens.render._common import (
+    GLANCE_DETAILS,
     article_ids,
-    as_excerpt,
     as_sentence,
+    claim_pieces,
+    clip,
     consensus_claims,
     contradiction_groups,
     counts_line,
+    coverage,
     gist,
     label,
+    of_outlets,
     quotes_by_speaker,
     short_labels,
+    sides_b,
     single_by_article,
+    source_names,
     story_title,
     top_entities,
+    top_facts,
 )
+
+# Characters of a claim in the coverage grid's rows: a table row that stays one line on a laptop.
+GRID_CHARS = 80
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
 _BLOCK_START = re.compile(r"^([-+=]|\d{1,9}(?=[.)]))")
@@ -63,6 +73,21 @@ class _Ctx:
         outlet = self.outlets.get(article_id)
         return f"{self.ref(article_id)} {md_escape(outlet)}" if outlet else self.ref(article_id)
 
+    def claim(self, claim: Claim) -> str:
+        """A claim's whole sentence, the fact in bold when it is only part of it, an opening pronoun's
+        name in brackets (escaped, so it is not a link)."""
+        pieces = claim_pieces(claim)
+        whole = all(kind != "text" for kind, _ in pieces)
+        out = []
+        for kind, text in pieces:
+            # escape each piece alone; keep the spaces at its edges, which md_escape would fold away
+            lead, core, tail = text[:len(text) - len(text.lstrip())], text.strip(), text[len(text.rstrip()):]
+            body = md_escape(core) if core else ""
+            if kind == "fact" and not whole and body:
+                body = f"**{body}**"
+            out.append(f"{' ' if lead else ''}{body}{' ' if tail else ''}")
+        return "".join(out).strip()
+
 
 def _or_none(lines: list[str]) -> list[str]:
     return lines or ["_none found_"]
@@ -73,11 +98,44 @@ def _summary(ctx: _Ctx) -> list[str]:
                      for n, s in enumerate(ctx.brief.summary, 1)])
 
 
+def _glance(ctx: _Ctx) -> list[str]:
+    """At a glance: the disputed points, the best-supported facts, what each outlet alone adds, who
+    carries what (the same panel as the HTML report's)."""
+    brief = ctx.brief
+    names = source_names(brief.articles)
+    out = ["**Disputed**", ""]
+    for group in contradiction_groups(brief):
+        head, others = group[0], sides_b(group)
+        many = f"{len(others)} outlet{'s' if len(others) != 1 else ''}"
+        out.append(f"- **× {md_escape(head.type)}** (A contradicted by {many}): {md_escape(gist(head.explanation))}")
+        for tag, span in [("A", head.a)] + [("B", s) for s in others]:
+            out.append(f"  - {tag} {ctx.who(span.article)}: {md_escape(span.text)}")
+    if not brief.contradictions:
+        out.append("_none found_")
+    out += ["", "**Best supported**", ""]
+    for claim in top_facts(brief):
+        out.append(f"- **● {of_outlets(claim, brief)}**: {ctx.claim(claim)} {ctx.cite(claim.support)}")
+    singles = single_by_article(brief)
+    if singles:
+        out += ["", "**Only one outlet reports**", ""]
+    for article_id, claims in singles:
+        more = f" (+{len(claims) - GLANCE_DETAILS} more)" if len(claims) > GLANCE_DETAILS else ""
+        for claim in claims[:GLANCE_DETAILS]:
+            out.append(f"- {ctx.who(article_id)}: {ctx.claim(claim)}{more}")
+    rows = coverage(brief)
+    if rows:
+        head = ["fact", *(md_escape(names.get(a.id, a.id)) for a in brief.articles)]
+        out += ["", "**Who carries what** (● carries, · silent)", ""]
+        out += _table(head, [[md_escape(clip(c.text, GRID_CHARS)), *("●" if s else "·" for s in cells)]
+                             for c, cells in rows])
+    return out
+
+
 def _consensus(ctx: _Ctx) -> list[str]:
     out = []
     for claim in consensus_claims(ctx.brief):
         carried = ", ".join(ctx.who(i) for i in article_ids(claim.support))
-        out.append(f"- **✔ {claim.outlets} outlets**: {md_escape(as_excerpt(claim.text))} (carried by {carried})")
+        out.append(f"- **● {of_outlets(claim, ctx.brief)}**: {ctx.claim(claim)} (carried by {carried})")
     return _or_none(out)
 
 
@@ -86,7 +144,7 @@ def _contradictions(ctx: _Ctx) -> list[str]:
     for n, group in enumerate(contradiction_groups(ctx.brief), 1):
         head = group[0]
         against = f", {len(group)} against A" if len(group) > 1 else ""
-        out += [f"### ✖ Contradiction {n} ({md_escape(head.type)}{against})", "",
+        out += [f"### × Contradiction {n} ({md_escape(head.type)}{against})", "",
                 f"**{md_escape(head.explanation)}**", "",
                 "| side | source | text |", "|---|---|---|",
                 f"| A | {ctx.who(head.a.article)} | {md_escape(head.a.text)} |"]
@@ -100,7 +158,7 @@ def _contradictions(ctx: _Ctx) -> list[str]:
 def _single(ctx: _Ctx) -> list[str]:
     out = []
     for article_id, claims in single_by_article(ctx.brief):
-        out += [f"### {ctx.who(article_id)}", "", *(f"- {md_escape(as_excerpt(c.text))}" for c in claims), ""]
+        out += [f"### {ctx.who(article_id)}", "", *(f"- {ctx.claim(c)}" for c in claims), ""]
     return _or_none(out[:-1])
 
 
@@ -157,7 +215,8 @@ def _definitions(ctx: _Ctx) -> list[str]:
     return out
 
 
-SECTIONS = (("Summary", _summary), ("Consensus", _consensus), ("Contradictions", _contradictions),
+SECTIONS = (("At a glance", _glance), ("Summary", _summary), ("Contradictions", _contradictions),
+            ("Consensus", _consensus),
             ("Single-source details", _single), ("Reused passages", _reuse), ("Quotes", _quotes),
             ("Timeline", _timeline), ("Entities", _entities), ("Sources", _sources))
 

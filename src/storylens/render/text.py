@@ -19,20 +19,26 @@ from rich.text import Text
 
 from storylens.model import Brief, Claim, Span
 from storylens.render._common import (
+    GLANCE_DETAILS,
     article_ids,
-    as_excerpt,
     as_sentence,
+    claim_pieces,
     clip,
     consensus_claims,
     contradiction_groups,
     counts_line,
+    coverage,
     gist,
     label,
+    of_outlets,
     quotes_by_speaker,
     short_labels,
+    sides_b,
     single_by_article,
+    source_names,
     story_title,
     top_entities,
+    top_facts,
 )
 
 # Single-source details listed per article before "+N more": enough to see what an outlet adds,
@@ -40,6 +46,10 @@ from storylens.render._common import (
 SINGLE_PER_ARTICLE = 5
 # Characters of a reused passage shown; about two lines at 100 columns.
 REUSE_CHARS = 180
+# Characters of a claim in the coverage grid: what fits beside five or six outlet columns at 100 columns.
+GRID_CHARS = 60
+# The marks around the fact inside a claim's whole sentence (characters every terminal font has).
+FACT_MARKS = ("‹", "›")
 
 NONE_FOUND = Text("  none found", style="dim")
 
@@ -51,6 +61,24 @@ class _Ctx:
         self.brief = brief
         self.labels = short_labels(brief.articles)
         self.outlets = {a.id: a.outlet or "" for a in brief.articles}
+        self.names = source_names(brief.articles)
+
+    def claim(self, claim: Claim) -> Text:
+        """A claim's whole sentence, the fact between FACT_MARKS (and underlined on a terminal) when it is
+        only part of it, an opening pronoun's name in brackets."""
+        pieces = claim_pieces(claim)
+        whole = all(kind != "text" for kind, _ in pieces)
+        out = Text()
+        for kind, text in pieces:
+            if kind == "fact" and not whole:
+                out.append(f"{FACT_MARKS[0]}{text}{FACT_MARKS[1]}", style="underline")
+            else:
+                out.append(text, style="dim" if kind == "ref" else "")
+        return out
+
+    def name(self, article_id: str) -> str:
+        """The outlet where known, else the short label."""
+        return self.names.get(article_id) or label(self.labels, article_id)
 
     def cite(self, spans: list[Span]) -> Text:
         """``[000, 003]`` for the articles of some spans."""
@@ -96,13 +124,63 @@ def _summary(ctx: _Ctx) -> list[RenderableType]:
     return [_heading("Summary"), grid if ctx.brief.summary else NONE_FOUND]
 
 
+def _glance(ctx: _Ctx) -> list[RenderableType]:
+    """At a glance: the disputed points, the best-supported facts, what each outlet alone adds, who
+    carries what (the same panel as the HTML report's)."""
+    brief = ctx.brief
+    out: list[RenderableType] = [_heading("At a glance"), Text("Disputed", style="bold")]
+    for group in contradiction_groups(brief):
+        head, others = group[0], sides_b(group)
+        against = f"A contradicted by {len(others)} outlet{'s' if len(others) != 1 else ''}"
+        out.append(_hanging(Text("×", style="bold red"), Text.assemble(
+            (f"{head.type} · {against}: ", "bold red"), gist(head.explanation))))
+        sides = [("A", head.a)] + [("B", s) for s in others]
+        for tag, span in sides:
+            # whole: the words that contradict may be the sentence's last ones
+            out.append(_hanging(Text(tag, style="red"), Text.assemble((ctx.name(span.article), "cyan"), ": ",
+                                                                      span.text), indent=4))
+    if not brief.contradictions:
+        out.append(NONE_FOUND)
+    out.append(Text("Best supported", style="bold"))
+    facts = top_facts(brief)
+    for claim in facts:
+        names = ", ".join(ctx.name(i) for i in article_ids(claim.support))
+        out.append(_hanging(Text(f"● {of_outlets(claim, brief)}", style="bold green"),
+                            Text.assemble(ctx.claim(claim), " ", (f"[{names}]", "cyan"))))
+    if not facts:
+        out.append(NONE_FOUND)
+    singles = single_by_article(brief)
+    if singles:
+        out.append(Text("Only one outlet reports", style="bold"))
+    for article_id, claims in singles:
+        more = f" (+{len(claims) - GLANCE_DETAILS} more)" if len(claims) > GLANCE_DETAILS else ""
+        for claim in claims[:GLANCE_DETAILS]:
+            out.append(_hanging(Text(f"{ctx.name(article_id)}:", style="cyan"),
+                                Text.assemble(ctx.claim(claim), (more, "dim"))))
+    return out + _coverage(ctx)
+
+
+def _coverage(ctx: _Ctx) -> list[RenderableType]:
+    rows = coverage(ctx.brief)
+    if not rows:
+        return []
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title="Who carries what (● carries, · silent)",
+                  title_justify="left", title_style="bold")
+    table.add_column("fact", ratio=1)
+    for a in ctx.brief.articles:
+        table.add_column(ctx.name(a.id), justify="center", max_width=12, overflow="fold")
+    for claim, cells in rows:
+        table.add_row(Text(clip(claim.text, GRID_CHARS)), *(Text("●" if s else "·") for s in cells))
+    return [table]
+
+
 def _consensus(ctx: _Ctx) -> list[RenderableType]:
     claims = consensus_claims(ctx.brief)
     grid = _grid()
     for claim in claims:
         carried = ", ".join(ctx.who(i) for i in article_ids(claim.support))
-        body = Text.assemble(as_excerpt(claim.text), "\n", (f"carried by {carried}", "dim"))
-        grid.add_row(Text(f"✔ {claim.outlets} outlets", style="bold green"), body)
+        body = Text.assemble(ctx.claim(claim), "\n", (f"carried by {carried}", "dim"))
+        grid.add_row(Text(f"● {of_outlets(claim, ctx.brief)}", style="bold green"), body)
     return [_heading("Consensus"), grid if claims else NONE_FOUND]
 
 
@@ -121,15 +199,15 @@ def _contradictions(ctx: _Ctx) -> list[RenderableType]:
             if gist(c.explanation) != gist(head.explanation):
                 parts.append(Padding(Text(c.explanation, style="dim"), (0, 0, 0, 2)))
         against = f" · {len(group)} against A" if len(group) > 1 else ""
-        title = Text(f"✖ CONTRADICTION {n} · {head.type}{against}", style="bold red")
-        panels.append(Panel(Group(*parts), title=title, title_align="left", border_style="red", box=box.ROUNDED))
+        title = Text(f"× CONTRADICTION {n} · {head.type}{against}", style="bold red")
+        panels.append(Panel(Group(*parts), title=title, title_align="left", border_style="red", box=box.SQUARE))
     return [_heading("Contradictions"), *(panels or [NONE_FOUND])]
 
 
 def _single_group(ctx: _Ctx, article_id: str, claims: list[Claim]) -> list[RenderableType]:
     lines: list[RenderableType] = [Text(ctx.who(article_id), style="bold cyan")]
     for claim in claims[:SINGLE_PER_ARTICLE]:
-        lines.append(_hanging(Text("•", style="yellow"), Text(as_excerpt(claim.text))))
+        lines.append(_hanging(Text("•", style="yellow"), ctx.claim(claim)))
     if len(claims) > SINGLE_PER_ARTICLE:
         lines.append(Text(f"  +{len(claims) - SINGLE_PER_ARTICLE} more", style="dim"))
     return lines
@@ -203,7 +281,7 @@ def _skipped(ctx: _Ctx) -> list[RenderableType]:
     return [_heading(f"Skipped inputs ({len(lines)})"), *lines]
 
 
-SECTIONS = (_title, _summary, _consensus, _contradictions, _single, _reuse, _quotes, _timeline, _entities,
+SECTIONS = (_title, _glance, _summary, _contradictions, _consensus, _single, _reuse, _quotes, _timeline, _entities,
             _sources, _skipped)
 
 

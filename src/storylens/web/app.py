@@ -26,7 +26,8 @@ from .. import __version__
 from ..errors import StorylensError
 from ..model import Brief
 from ..render.html import template_env
-from ..store import Store
+from ..store import Store, StoreBusy
+from .fastpath import CachedStoryPages
 from .guards import LOOPBACK_HOSTS, CrossSiteGuard, HostGuard
 from .jobs import Jobs, QueueFull
 from .service import Library, NotFound
@@ -173,6 +174,12 @@ def install_error_handlers(app: FastAPI) -> None:
         response.headers["retry-after"] = "60"
         return response
 
+    @app.exception_handler(StoreBusy)
+    async def store_busy(request: Request, exc: StoreBusy) -> Response:
+        response = error_response(request, 503, str(exc))
+        response.headers["retry-after"] = "10"
+        return response
+
     @app.exception_handler(StorylensError)
     async def storylens_error(request: Request, exc: StorylensError) -> Response:
         return error_response(request, 400, str(exc))
@@ -215,6 +222,7 @@ def create_app(db: str, *, allow_private: bool = False, max_upload_bytes: int = 
                               "The JSON returned uses the same schemas as the command line.")
     templates = template_env(jinja2.PackageLoader("storylens", "web/templates"))
     app.state.web = WebState(library, jobs, templates, max_upload_bytes, allow_private)
+    app.add_middleware(CachedStoryPages, library=library)  # innermost: behind every guard
     app.add_middleware(BodyLimit, limit=max_upload_bytes)
     app.add_middleware(CrossSiteGuard)
     app.add_middleware(HostGuard, hosts=hosts)

@@ -114,6 +114,6 @@ class CrossSiteGuard:
             reason = cross_site_reason(scope)
             if reason is not None:
                 await _refuse(scope, receive, send, 403,
-                              f"cross-site request refused ({reason}); add articles from this app's own pages")
+                              f"cross-site request refused ({reason}); write to the store from this app's own pages")
                 return
         await self.app(scope, receive, send)

@@ -16,7 +16,7 @@ from ..model import Brief, Story
 from ..render.html import View
 from .app import WebState, state
 from .forms import FormError, read_add_form
-from .service import NotFound, WebLinks, story_path
+from .service import NotFound, WebLinks, article_path, story_path
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,7 +71,16 @@ def article(request: Request, article_id: str, hl: str | None = Query(None, max_
     view = View(brief, WebLinks())
     return render(request, "article.html.j2", v=view, a=view.article_view(found, focus=_focus(hl)),
                   story=sid, story_href=story_path(sid) if sid else None,
-                  duplicate=library.duplicate_of(found.id))
+                  duplicate=library.duplicate_of(found.id), remove_href=article_path(found.id) + "/remove")
+
+
+@router.post("/articles/{article_id:path}/remove")
+def remove_article(request: Request, article_id: str) -> Response:
+    """Delete the article (a form on its page; refused from other sites like every POST, guards.py),
+    then show its story, or the story list when the story went with it."""
+    done = state(request).library.remove(article_id)
+    where = story_path(done.story) if done.story and not done.story_gone else "/"
+    return RedirectResponse(where, status_code=303)
 
 
 @router.get("/add", response_class=HTMLResponse)

@@ -20,7 +20,7 @@ from ..errors import StorylensError
 from ..model import Article, Brief, Span
 from ..render.highlight import span_anchor
 from ..render.html import Links
-from ..store import Store, StoryRow
+from ..store import Removed, Store, StoryRow
 
 # Briefs and rendered story pages kept in memory. A brief of a ~10-article story is ~100 KB as
 # objects and a page ~50-100 KB of HTML; 64 of each stays under ~15 MB and covers the stories a
@@ -137,6 +137,16 @@ class Library:
             except StorylensError:
                 raise NotFound(f"no article with id '{article_id}'") from None
             return article, store.story_of(article_id)
+
+    def remove(self, article_id: str) -> Removed:
+        """Delete a stored article (corpus.remove_article). While an ingest job or another process
+        writes to the store this raises StoreBusy at once (a 503) rather than hold the request."""
+        from ..corpus import remove_article
+
+        with self.store() as store:
+            if not store.id_taken(article_id):
+                raise NotFound(f"no article with id '{article_id}'")
+        return remove_article(self.db, article_id, wait=False)
 
     def duplicate_of(self, article_id: str) -> tuple[str, str, float] | None:
         with self.store() as store:
