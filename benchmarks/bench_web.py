@@ -22,7 +22,7 @@ the same 2-core machine as the server.
 Writes benchmarks/out/web/timings.json and results.md; prints the table.
 
 usage: python benchmarks/bench_web.py [--corpus PATH] [--db PATH] [--requests 500] [--concurrency 500]
-       [--story ID] [--max-articles 20]
+       [--story ID] [--max-articles 20] [--reuse-db] [--targets static,list,story,article]
 """
 
 from __future__ import annotations
@@ -162,7 +162,8 @@ async def burst(url: str, expect: str, requests: int, concurrency: int) -> dict[
             "wall_s": wall, "rps": requests / wall}
 
 
-def measure(base: str, story: str, article: str, requests: int, concurrency: int) -> dict[str, Any]:
+def measure(base: str, story: str, article: str, requests: int, concurrency: int,
+            only: list[str] | None = None) -> dict[str, Any]:
     import httpx
 
     from storylens.web.service import article_path, story_path
@@ -182,6 +183,8 @@ def measure(base: str, story: str, article: str, requests: int, concurrency: int
     }
     results: dict[str, Any] = {"first_story_page_s": first, "story_page_bytes": len(warm.content)}
     for name, (url, expect) in targets.items():
+        if only and name not in only:
+            continue
         progress(f"{name}: {requests} requests, {concurrency} at once")
         results[name] = {"url": url.removeprefix(base), **asyncio.run(burst(url, expect, requests, concurrency))}
     return results
@@ -190,6 +193,8 @@ def measure(base: str, story: str, article: str, requests: int, concurrency: int
 def report(meta: dict[str, Any], results: dict[str, Any], command: str) -> str:
     rows = []
     for name in ("static", "list", "story", "article"):
+        if name not in results:
+            continue
         r = results[name]
         rows.append([name, f"`GET {r['url'][:60]}`", r["requests"], r["concurrency"], r["errors"],
                      f"{r['median_ms']:.0f}", f"{r['p99_ms']:.0f}", f"{r['max_ms']:.0f}", f"{r['rps']:.0f}"])
@@ -211,13 +216,16 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=500)
     ap.add_argument("--story", default=None, help="story id to request (default: see above)")
     ap.add_argument("--max-articles", type=int, default=20)
+    ap.add_argument("--reuse-db", action="store_true", help="use --db as it is, whatever it holds")
+    ap.add_argument("--targets", default="static,list,story,article", help="which targets, comma-separated")
     ap.add_argument("--out", default=str(repo_path(DEFAULT_OUT)))
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     corpus = corpus_path(args.corpus, out)
     db = Path(args.db) if args.db else out / f"store-{lines(corpus)}.db"
-    meta: dict[str, Any] = {"corpus": str(corpus), "store": build_store(corpus, db),
+    meta: dict[str, Any] = {"corpus": str(corpus),
+                            "store": {"reused": True} if args.reuse_db else build_store(corpus, db),
                             "load_before": " / ".join(f"{x:.1f}" for x in os.getloadavg())}
     meta["store"]["articles"] = stored(db)
     meta["code"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True,
@@ -229,7 +237,8 @@ def main() -> None:
     port = free_port()
     server = start_server(db, port)
     try:
-        results = measure(f"http://127.0.0.1:{port}", story, article, args.requests, args.concurrency)
+        results = measure(f"http://127.0.0.1:{port}", story, article, args.requests, args.concurrency,
+                          args.targets.split(","))
     finally:
         server.terminate()
         server.wait(timeout=30)
