@@ -162,8 +162,24 @@ async def burst(url: str, expect: str, requests: int, concurrency: int) -> dict[
             "wall_s": wall, "rps": requests / wall}
 
 
+def process_cpu(pid: int | None) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc; 0.0 elsewhere or for None)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(base: str, story: str, article: str, requests: int, concurrency: int,
-            only: list[str] | None = None) -> dict[str, Any]:
+            only: list[str] | None = None, server_pid: int | None = None) -> dict[str, Any]:
     import httpx
 
     from storylens.web.service import article_path, story_path
@@ -186,7 +202,11 @@ def measure(base: str, story: str, article: str, requests: int, concurrency: int
         if only and name not in only:
             continue
         progress(f"{name}: {requests} requests, {concurrency} at once")
+        server, client = process_cpu(server_pid), own_cpu()
         results[name] = {"url": url.removeprefix(base), **asyncio.run(burst(url, expect, requests, concurrency))}
+        # where the burst's time went: the server's CPU and this client's (both on the same cores)
+        results[name].update(server_cpu_s=round(process_cpu(server_pid) - server, 2),
+                             client_cpu_s=round(own_cpu() - client, 2))
     return results
 
 
@@ -197,9 +217,10 @@ def report(meta: dict[str, Any], results: dict[str, Any], command: str) -> str:
             continue
         r = results[name]
         rows.append([name, f"`GET {r['url'][:60]}`", r["requests"], r["concurrency"], r["errors"],
-                     f"{r['median_ms']:.0f}", f"{r['p99_ms']:.0f}", f"{r['max_ms']:.0f}", f"{r['rps']:.0f}"])
+                     f"{r['median_ms']:.0f}", f"{r['p99_ms']:.0f}", f"{r['max_ms']:.0f}", f"{r['rps']:.0f}",
+                     r.get("server_cpu_s", "-"), r.get("client_cpu_s", "-")])
     table = md_table(["target", "request", "requests", "concurrent", "errors", "median ms", "p99 ms", "max ms",
-                      "requests/s"], rows)
+                      "requests/s", "server CPU s", "client CPU s"], rows)
     return "\n".join([
         f"`{command}`", "",
         (f"storylens code: {meta['code']}; store: {meta['store']['articles']:,} articles, {meta['stories']:,} "
@@ -238,7 +259,7 @@ def main() -> None:
     server = start_server(db, port)
     try:
         results = measure(f"http://127.0.0.1:{port}", story, article, args.requests, args.concurrency,
-                          args.targets.split(","))
+                          args.targets.split(","), server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
