@@ -87,3 +87,14 @@ def test_a_lead_in_before_its_paragraph_is_kept_but_short_tags_go() -> None:
     lead = "The mayor gave residents a short answer in a statement:"
     cleaned = clean_text(f"Crane approved for the quay\n\n{HARBOUR}\n\n{lead}\n\n{SCHOOL}\n\nRead more:\n\n{ORCHESTRA}")
     assert f"\n\n{lead}\n\n" in cleaned.text and "Read more:" not in cleaned.text
+
+
+def test_copies_of_one_article_keep_their_lines() -> None:
+    # a story five outlets print word for word (some with a line of their own) is one article, not
+    # boilerplate: none of its lines goes, and no copy is left empty
+    story = f"{HARBOUR}\n\n{ORCHESTRA}"
+    arts = _articles(*[story] * 4, f"{story}\n\nReported by our own desk.", SCHOOL)
+    kept, emptied = drop_repeated(arts)
+    assert not emptied and [a.text for a in kept] == [a.text for a in arts]
+    # the notices four unrelated pages print are still found beside them
+    assert repeated_lines({**{f"n{k}": NOTICE for k in range(4)}, "h": f"{HARBOUR}\n\n{NOTICE}", "s": story})
