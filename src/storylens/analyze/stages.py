@@ -26,7 +26,16 @@ from ..model import Article, Sentence
 from ..nlp import complete_docs, iter_parsed, sentences_from_docs
 from .anaphora import model_text, needs_antecedent, shift
 from .similarity import Similarity
-from .units import Unit, asks, attribution_only, candidate_pairs, cut_short, lexical_vectors, split_units, states_fact
+from .units import (
+    Unit,
+    asks,
+    attribution_only,
+    candidate_pairs,
+    cut_short,
+    lexical_vectors,
+    split_units,
+    states_fact,
+)
 
 # anaphora.model_text's edit of a sentence: (start, end) of the replaced stretch, its new length
 Edit = tuple[int, int, int]

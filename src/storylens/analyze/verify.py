@@ -22,7 +22,13 @@ import numpy as np
 from ..pairs import PairScorer
 from .checks import REGISTRY
 from .checks.negation import negates_anyhow
-from .checks.parse import done_and_to_come, figures_disagree, magnitudes_disagree, opposite_actions, weekdays_disagree
+from .checks.parse import (
+    done_and_to_come,
+    figures_disagree,
+    magnitudes_disagree,
+    opposite_actions,
+    weekdays_disagree,
+)
 from .prepare import Prepared
 
 
