@@ -141,3 +141,21 @@ def test_web_remove_form(db: str) -> None:
         assert client.post("/articles/ferry1/remove", headers={"origin": LOCAL}).status_code == 404
         gone = client.post("/articles/chess/remove", headers={"origin": LOCAL}, follow_redirects=False)
         assert gone.headers["location"] == "/"
+
+
+def test_a_removed_articles_headline_leaves_its_story_title(tmp_path: Path) -> None:
+    rows = [{"id": f"ferry{k}", "title": title, "text": t}
+            for k, (title, t) in enumerate(zip(["Island ferry suspended after storm", "Storm stops island ferries",
+                                                "Harbour wall damaged, ferries halted"], FERRY))]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = str(tmp_path / "s.db")
+    ingest([str(path)], db=out)
+    with Store(out) as store:
+        story = store.story_of("ferry0")
+        title = store.story_title(story)
+        holder = next(r["id"] for r in rows if r["title"] == title)
+    remove_article(out, holder)
+    with Store(out) as store:
+        left = {r["title"] for r in rows if r["id"] != holder}
+        assert store.story_title(store.story_of(next(r["id"] for r in rows if r["id"] != holder))) in left

@@ -160,6 +160,16 @@ def statements(script: str) -> list[str]:
     return out
 
 
+class _Vectors:
+    """Stored feature vectors by article id, read as cluster.central_title reads a VectorIndex."""
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self._vectors = vectors
+
+    def vector(self, key: str) -> np.ndarray:
+        return self._vectors[key]
+
+
 class StoreError(StorylensError):
     """The database cannot be opened or used."""
 
@@ -627,6 +637,22 @@ class Store:
         self.db.execute("UPDATE stories SET version=version+1, first_day=?, last_day=?, updated=? WHERE id=?",
                         (first, last, now, story))
         self.db.execute("DELETE FROM briefs WHERE story=?", (story,))
+        self._retitle(story)
+
+    def _retitle(self, story: str) -> None:
+        """The story's title chosen again among the articles left (cluster.central_title, the rule
+        ingest uses): a removed article's headline does not stay its story's title."""
+        from .cluster import central_title
+
+        vectors = {str(a): np.frombuffer(v, dtype=np.float32) for a, v in self.db.execute(
+            "SELECT f.article, f.vector FROM features f JOIN membership m ON m.article=f.article WHERE m.story=?",
+            (story,))}
+        title, dense = self.db.execute("SELECT title, dense FROM stories WHERE id=?", (story,)).fetchone()
+        ids = self.members(story)
+        state = StoryState(story, np.frombuffer(dense, dtype=np.float64), {}, members=[a for a in ids if a in vectors])
+        new = central_title(state, self.titles(ids), _Vectors(vectors), previous=title)  # type: ignore[arg-type]
+        if new != title:
+            self.db.execute("UPDATE stories SET title=? WHERE id=?", (new, story))
 
     # -- briefs ---------------------------------------------------------------------------------
     def cached_brief(self, story: str) -> dict[str, Any] | None:
