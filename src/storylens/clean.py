@@ -81,7 +81,7 @@ _DATELINE = re.compile(
 DATELINE_LINES = 3
 # AP's photo captions in the body: "FILE - In this Feb. 11, 2007, file photo, ..."
 _FILE_PHOTO = re.compile(r"^FILE\s*[-–—]\s*(?:In this|This)\b.{0,200}\bphoto\b", re.IGNORECASE)
-# A news-agency tag after the last sentence of a paragraph: "... North Korea. (SDA)", "(AP)".
+# A news-agency tag after the last sentence of a paragraph: "... the harbour reopened. (SDA)", "(AP)".
 _AGENCY_TAG = re.compile(r"(?<=[.!?\"”’])\s*\((?:[A-Z][A-Za-z]{0,11}(?:[ /-][A-Z][A-Za-z]{0,11}){0,2})\)\s*$")
 _INNER_SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s+[A-Z\"“‘']")
 _AUTHOR_SELF = re.compile(r"^(?:I am|I'm)\s+(?P<author>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\b")
@@ -196,7 +196,7 @@ def pick_title(lines: list[str]) -> str:
 
 
 # What line_reason may say of a real headline: it does not end like a sentence, and a short one
-# ("Putin meets Kim") is below the prose floor; anything else it names is boilerplate.
+# ("Mayor meets strikers") is below the prose floor; anything else it names is boilerplate.
 _HEADLINE_REASONS = (None, "not a sentence (heading, tag, caption or link)", "too short to be prose")
 
 
