@@ -39,7 +39,7 @@ def story_texts(articles: list[Any]) -> dict[str, str]:
 
 def named_elsewhere(ent: Any, article: str, texts: dict[str, str]) -> bool:
     """Does any other article of the story carry a word of this name? Words are compared as
-    folded word prefixes, so "Korea" meets "Korean" and "KCNA news agency" meets "news agency":
+    folded word prefixes, so "Norway" meets "Norwegian" and "NTB news agency" meets "news agency":
     a name is an added detail only when none of it turns up elsewhere."""
     words = [t for t in ent if (t.is_alpha or t.like_num) and not t.is_stop and len(t.text) > 1]
     others = [text for aid, text in texts.items() if aid != article]
