@@ -27,6 +27,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,26 +101,35 @@ print(json.dumps({"s": time.perf_counter() - t, "chars": len(article.text),
 """
 
 
-def _bomb(tree: Path, kind: str, size: int, limit: float) -> dict[str, float] | None:
+def _child(tree: Path, script: str, args: list[str], limit: float) -> dict[str, float] | None:
+    """``script``'s JSON line, run under ``nice`` with ``tree`` (a src folder) first on its path;
+    None when it takes longer than ``limit`` s."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     try:
-        res = subprocess.run(["nice", "-n", "10", sys.executable, "-c", _BOMB, kind, str(size)], env=env,
+        res = subprocess.run(["nice", "-n", "10", sys.executable, "-c", script, *args], env=env,
                              capture_output=True, text=True, timeout=limit, check=True)
     except subprocess.TimeoutExpired:
         return None
     return json.loads(res.stdout)  # type: ignore[no-any-return]
 
 
-def html_part(rev: str, limit: float) -> None:
+@contextmanager
+def _snapshot(rev: str) -> Iterator[Path]:
+    """The src folder of ``rev`` (``git archive``), in a temporary folder while the block runs."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "archive", rev, "src"], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        yield Path(tmp, "src")
+
+
+def html_part(rev: str, limit: float) -> None:
+    with _snapshot(rev) as old:
         print(f"| HTML bomb | MB | baseline {rev} s | baseline MB RSS | now s | now MB RSS | text kept now |")
         print("|---|---|---|---|---|---|---|")
         for kind in ("tags", "lines", "attributes"):
             for size in (1_000_000, 8_000_000):
-                b = _bomb(Path(tmp, "src"), kind, size, limit)
-                n = _bomb(ROOT / "src", kind, size, limit)
+                b = _child(old, _BOMB, [kind, str(size)], limit)
+                n = _child(ROOT / "src", _BOMB, [kind, str(size)], limit)
                 cell = (lambda r: f"{r['s']:.1f} | {r['mb']:.0f}" if r else f"> {limit:.0f} (timeout) | -")
                 print(f"| {kind} | {size / 1e6:g} | {cell(b)} | {cell(n)} | {n['chars'] if n else '-'} |",
                       flush=True)
@@ -143,24 +154,12 @@ print(json.dumps({"s": time.perf_counter() - t, "reuse": len(brief.reuse),
 """
 
 
-def _repeats(tree: Path, pages: str, limit: float) -> dict[str, float] | None:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    try:
-        res = subprocess.run(["nice", "-n", "10", sys.executable, "-c", _REPEATS, pages, str(ROOT / "tests")],
-                             env=env, capture_output=True, text=True, timeout=limit, check=True)
-    except subprocess.TimeoutExpired:
-        return None
-    return json.loads(res.stdout)  # type: ignore[no-any-return]
-
-
 def repeats_part(rev: str, limit: float) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "archive", rev, "src"], cwd=ROOT, capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+    with _snapshot(rev) as old:
         print(f"| x paragraphs per page | baseline {rev} s | MB | reuse entries | now s | MB | reuse entries |")
         print("|---|---|---|---|---|---|---|")
         for pages in ("300,300", "1000,1000", "6000", "4600,1900"):
-            b, n = _repeats(Path(tmp, "src"), pages, limit), _repeats(ROOT / "src", pages, limit)
+            b, n = (_child(tree, _REPEATS, [pages, str(ROOT / "tests")], limit) for tree in (old, ROOT / "src"))
             cell = (lambda r: f"{r['s']:.1f} | {r['mb']:.0f} | {r['reuse']:,}" if r else f"> {limit:.0f} | - | -")
             print(f"| {pages} | {cell(b)} | {cell(n)} |", flush=True)
 

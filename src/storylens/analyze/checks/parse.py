@@ -164,6 +164,8 @@ def weekdays_disagree(a: Any, b: Any) -> bool:
     which a consensus would hide)."""
     wa, wb = _action_days(a), _action_days(b)
     return bool(wa and wb) and not wa & wb
+
+
 _MONTHS = {name: k + 1 for k, names in enumerate((
     "jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
     "sep sept september", "oct october", "nov november", "dec december")) for name in names.split()}
@@ -239,8 +241,9 @@ def figures(span: Any) -> list[str]:
 
 def figures_disagree(a: Any, b: Any) -> bool:
     """Whether both spans state figures and none of one side's can be one of the other side's
-    (``same_figure``): "fell 30 cents to $14.10" against "up 12 cents to $14.52" do not; "more than
-    40 percent of tickets" against "a third of seats and 40 percent of tickets" share a figure and pass. Two sentences that state one fact give at least one figure
+    (``same_figure``, to ``CONSENSUS_SHARE``): "fell 30 cents to $14.10" against "up 12 cents to
+    $14.52" do not; "more than 40 percent of tickets" against "a third of seats and 40 percent of
+    tickets" share a figure and pass. Two sentences that state one fact give at least one figure
     alike when both give figures."""
     fa, fb = figures(a), figures(b)
     return bool(fa and fb) and not any(same_figure(x, y, CONSENSUS_SHARE) for x in fa for y in fb)
