@@ -495,10 +495,12 @@ class Store:
     def stories(self, since: str | None = None, *, only: str | None = None) -> list[StoryRow]:
         """Every story (or the one with id ``only``), most recently seen first; ``since`` keeps
         stories seen on or after that date."""
-        out = self._story_rows("? IS NULL OR s.id = ?", (only, only))
+        out = self._story_rows(":only IS NULL OR s.id = :only", {"only": only})
         return [r for r in out if since is None or r.last_seen[:len(since)] >= since]
 
-    def _story_rows(self, where: str, params: Sequence[Any], limit: int = -1, offset: int = 0) -> list[StoryRow]:
+    def _story_rows(self, where: str, params: dict[str, Any], limit: int = -1, offset: int = 0) -> list[StoryRow]:
+        """Story rows matching ``where``, whose values are named placeholders (``:name``) bound from
+        ``params``: a value used twice is bound once, and sqlite3 deprecates names bound to a tuple."""
         rows = self.db.execute(
             "SELECT s.id, s.title, count(a.id), count(DISTINCT coalesce(a.outlet, a.url, a.id)),"
             " min(coalesce(a.published, a.added)), max(coalesce(a.published, a.added)), s.version,"
@@ -521,14 +523,15 @@ class Store:
         """
         if query is None or not query.strip():
             total = self.db.execute("SELECT count(*) FROM stories").fetchone()[0]
-            return self._story_rows("1", (), limit, offset), int(total)
+            return self._story_rows("1", {}, limit, offset), int(total)
         match = fts_query(query)
         if match is None:
             return [], 0
         where = ("s.id IN (SELECT m2.story FROM articles_fts f JOIN articles a2 ON a2.rowid = f.rowid"
-                 " JOIN membership m2 ON m2.article = a2.id WHERE articles_fts MATCH ?)")
-        total = self.db.execute(f"SELECT count(*) FROM stories s WHERE {where}", (match,)).fetchone()[0]
-        return self._story_rows(where, (match,), limit, offset), int(total)
+                 " JOIN membership m2 ON m2.article = a2.id WHERE articles_fts MATCH :match)")
+        params = {"match": match}
+        total = self.db.execute(f"SELECT count(*) FROM stories s WHERE {where}", params).fetchone()[0]
+        return self._story_rows(where, params, limit, offset), int(total)
 
     def outlets_of(self, stories: Sequence[str]) -> dict[str, list[str]]:
         """Story id -> the names of its outlets (articles with a known outlet), alphabetically."""
