@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from _shared import need
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "russia-day"
@@ -19,9 +20,7 @@ def seed_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def gold() -> dict:
-    if not GOLD.is_file():
-        pytest.skip("../shared/seeds/gold.json is not beside this checkout")
-    return json.loads(GOLD.read_text(encoding="utf-8"))
+    return json.loads(need(GOLD).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

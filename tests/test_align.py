@@ -280,11 +280,11 @@ NEUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "neus-al
 def _neus_story(story_id: str) -> list:
     import json
 
+    from _shared import need
+
     from storylens.model import Article
 
-    if not NEUS.exists():
-        pytest.skip("../shared/data/neus-allsides-val is not beside this checkout")
-    for line in NEUS.read_text(encoding="utf-8").splitlines():
+    for line in need(NEUS).read_text(encoding="utf-8").splitlines():
         story = json.loads(line)
         if story["id"] == story_id:
             return [Article(f"n{k}", a["text"], title=a.get("title", "")) for k, a in enumerate(story["articles"])]

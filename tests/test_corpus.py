@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _shared import need
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,9 +58,7 @@ def embedder() -> _Memo:
 @pytest.fixture(scope="module")
 def corpus() -> list[dict]:
     """Six articles from each of the five big WikiRef220 topics, interleaved (real news text)."""
-    if not WIKIREF.is_file():
-        pytest.skip("../shared/data/wikiref220 is not beside this checkout")
-    rows = [json.loads(line) for line in WIKIREF.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in need(WIKIREF).read_text(encoding="utf-8").splitlines() if line.strip()]
     by_label: dict[str, list[dict]] = {}
     for i, r in enumerate(rows):
         by_label.setdefault(r["label"], []).append({"id": f"w{i:03d}", "title": r["title"], "text": r["text"],

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _shared import need
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -221,10 +222,9 @@ def test_linked_groups_do_not_depend_on_order(members: list[tuple[str, int]], rn
 NEUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "neus-allsides-val" / "val.jsonl"
 
 
-@pytest.mark.skipif(not NEUS.is_file(), reason="development data not present")
 def test_real_articles_and_their_wire_copies() -> None:
     texts = []
-    with NEUS.open(encoding="utf-8") as f:
+    with need(NEUS).open(encoding="utf-8") as f:
         for line in f:
             texts += [a["text"] for a in json.loads(line)["articles"] if len(a["text"].split()) >= 150]
             if len(texts) >= 40:

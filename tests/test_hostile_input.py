@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _shared import need
 from click.testing import CliRunner
 
 from storylens.cli import main
@@ -226,9 +227,7 @@ class _SlowMemo:
 
 
 def _wikiref(n: int) -> list[dict[str, str]]:
-    if not WIKIREF.is_file():
-        pytest.skip("../shared/data/wikiref220 is not beside this checkout")
-    rows = [json.loads(line) for line in WIKIREF.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in need(WIKIREF).read_text(encoding="utf-8").splitlines() if line.strip()]
     return [{"id": f"w{i:03d}", "title": r["title"], "text": r["text"]} for i, r in enumerate(rows[:n])]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from _shared import need
 
 from storylens.errors import FetchError, InputError
 from storylens.ingest import (
@@ -99,8 +100,7 @@ def test_seed_byline_gives_author_and_outlet(seed_article: Article) -> None:
     "85439e26c41c75901820d01a13e8cea7836abb58635ea3986f71a163ab0311d3",  # Japanese: cleaner fallback
 ])
 def test_benchmark_pages_match_gold_body(stem: str) -> None:
-    if not BENCH.is_dir():
-        pytest.skip(f"article extraction benchmark not found at {BENCH}")
+    need(BENCH)
     page = BENCH / "html" / f"{stem}.html"
     gold = json.loads((BENCH / "ground-truth.json").read_text(encoding="utf-8"))
     articles, problems = read_inputs([str(page)])

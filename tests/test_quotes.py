@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-import pytest
+from _shared import need
 
 from storylens.analyze.quotes import is_title, marks
 
@@ -97,8 +97,8 @@ def test_titles_are_every_word_capitalised():
     assert not is_title("Full support")
 
 
-@pytest.mark.skipif(not (DATA / "multi-news-val").is_dir(), reason="../shared/data is not beside this checkout")
 def test_development_stories_reach_the_quote_floor():
+    need(DATA / "multi-news-val")
     bench = _bench()
     lines = [json.loads(x) for x in (JUDGED / "quotes-2030.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     header, judged = lines[0], lines[1:]

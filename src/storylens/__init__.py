@@ -8,6 +8,21 @@
 
 from __future__ import annotations
 
+
+def _package_version() -> str:
+    """The installed distribution's version (pyproject.toml is its one source)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("storylens")
+    except PackageNotFoundError:  # a source tree on sys.path that was never installed
+        return "0+unknown"
+
+
+# before any import of the package's modules: some read it back (the web app, the URL reader's User-Agent)
+__version__ = _package_version()
+
+
 # The analysis subpackage shares its name with the API function; importing it first means a later
 # import of one of its modules cannot rebind ``storylens.analyze`` to the package.
 from . import analyze as _analysis_package  # noqa: F401
@@ -17,7 +32,6 @@ from .corpus import cluster, ingest, show
 from .errors import StorylensError
 from .model import Article, Brief, Claim, Contradiction, Relation
 
-__version__ = "0.1.0"
 __all__ = [
            "Article",
            "Brief",
