@@ -4,9 +4,17 @@
 >>> brief = storylens.analyze("examples/russia-day/")   # doctest: +SKIP
 >>> brief.to_dict()["schema"]                            # doctest: +SKIP
 'storylens.brief/1'
+
+The API's names are imported on first use, so ``import storylens`` (and ``storylens --help``) does
+not load numpy, spaCy or the models.
 """
 
 from __future__ import annotations
+
+import sys
+import types
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 
 def _package_version() -> str:
@@ -19,31 +27,46 @@ def _package_version() -> str:
         return "0+unknown"
 
 
-# before any import of the package's modules: some read it back (the web app, the URL reader's User-Agent)
-__version__ = _package_version()
+# public name -> the module that defines it
+_API = {
+    "analyze": "api", "extract": "api", "relate": "api",
+    "cluster": "corpus", "ingest": "corpus", "show": "corpus", "stories": "corpus",
+    "StorylensError": "errors",
+    "Article": "model", "Brief": "model", "Claim": "model", "Contradiction": "model", "Relation": "model",
+}
+# API functions named like a module of the package (storylens/analyze/, cluster.py, ingest/)
+_SHADOWED = frozenset({"analyze", "cluster", "ingest"})
+
+__all__ = ["Article", "Brief", "Claim", "Contradiction", "Relation", "StorylensError", "__version__", "analyze",
+           "cluster", "extract", "ingest", "relate", "show", "stories"]
+
+if TYPE_CHECKING:  # what the names are, for type checkers and editors
+    from .api import analyze, extract, relate
+    from .corpus import cluster, ingest, show, stories
+    from .errors import StorylensError
+    from .model import Article, Brief, Claim, Contradiction, Relation
 
 
-# The analysis subpackage shares its name with the API function; importing it first means a later
-# import of one of its modules cannot rebind ``storylens.analyze`` to the package.
-from . import analyze as _analysis_package  # noqa: F401
-from . import cluster as _cluster_module  # noqa: F401  (same reason: ``storylens.cluster`` is the API)
-from .api import analyze, extract, relate
-from .corpus import cluster, ingest, show
-from .errors import StorylensError
-from .model import Article, Brief, Claim, Contradiction, Relation
+def __getattr__(name: str) -> Any:
+    if name == "__version__":  # looked up on first use too: importlib.metadata costs ~50 ms at start
+        globals()[name] = version = _package_version()
+        return version
+    if name not in _API:
+        raise AttributeError(f"module 'storylens' has no attribute {name!r}")
+    value = getattr(import_module(f".{_API[name]}", __name__), name)
+    globals()[name] = value  # the next look-up finds it without calling here
+    return value
 
-__all__ = [
-           "Article",
-           "Brief",
-           "Claim",
-           "Contradiction",
-           "Relation",
-           "StorylensError",
-           "__version__",
-           "analyze",
-           "cluster",
-           "extract",
-           "ingest",
-           "relate",
-           "show",
-]
+
+class _Package(types.ModuleType):
+    """The package's module object. Importing a module (``storylens.analyze``) makes Python bind it
+    as an attribute of its package, which would hide the API function of that name; here the
+    attribute stays the function (the module is in ``sys.modules`` and imports it as ever)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

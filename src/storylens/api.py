@@ -60,6 +60,17 @@ def group_stories(records: Iterable[tuple[Article, dict[str, Any]]]) -> dict[str
     return groups
 
 
+def read_articles(inputs: str | Iterable[str], *, strict: bool = False, **settings: Any,
+                  ) -> tuple[list[Article], list[Problem]]:
+    """Read the inputs into Articles with unique ids (as ``cluster`` reads them) and the problems met;
+    ``strict`` skips an article cut at a limit instead of keeping it cut."""
+    from .config import load_settings
+    from .ingest import read_records
+
+    records, problems = read_records(_inputs(inputs), timeout=load_settings(**settings).timeout, strict=strict)
+    return [article for article, _ in records], problems
+
+
 def read_stories(inputs: str | Iterable[str], *, strict: bool = False, **settings: Any,
                  ) -> tuple[dict[str | None, list[Article]], list[Problem]]:
     """Read the inputs and group the articles by their JSONL ``story`` field (see group_stories);

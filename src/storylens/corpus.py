@@ -24,13 +24,10 @@ from typing import Any
 
 from .clean import REPEATED_ONLY, drop_repeated
 from .cluster import DEFAULT_LEVEL, Clusterer, central_title, cluster_articles, featurize, reads
+from .config import BATCH  # articles per ingest transaction (the reason for its value is there)
 from .dedup import Match, NearDuplicates, text_key
 from .model import Article, Brief, Problem, Reuse, Span, Story
 from .store import Removed, Store, StoreBusy, StoreError
-
-# Articles per transaction: large enough that embedding batches stay full and commits are rare
-# (a commit with WAL costs ~1 ms), small enough that an interrupt loses under a few seconds of work.
-BATCH = 256
 
 # What a cached brief was made by: a brief cached under another revision is made again. Bump it
 # whenever ``show`` changes what a brief holds (2: copies folded into their originals' briefs).
@@ -287,12 +284,19 @@ def _run_batch(work: _Ingester, batch: list[Article], report: IngestReport) -> N
         work.run_batch(kept)
 
 
-def cluster(articles: list[Article], *, embedder: Any = None, level: str = DEFAULT_LEVEL) -> list[Story]:
+def cluster(articles: list[Article], *, embedder: Any = None, level: str = DEFAULT_LEVEL,
+            **settings: Any) -> list[Story]:
     """Stories of a set of articles without a store: copies join the story of the article they copy.
-    ``level`` is "event" (one event a story, the default) or "topic" (a subject across events).
+    ``level`` is "event" (one event a story, the default) or "topic" (a subject across events);
+    ``embedder`` is an embedder, or a spec of the ``embedder`` setting (None: the configured one).
 
     Every article is in exactly one story (schema ``storylens.stories/1``).
     """
+    if embedder is None or isinstance(embedder, str):
+        from .config import load_settings
+        from .embed import get_embedder
+
+        embedder = get_embedder(load_settings(embedder=embedder, **settings).embedder)
     near = NearDuplicates()
     copies = near.add_many((a.id, a.text) for a in articles)
     kept = [a for a in articles if a.id not in copies]
@@ -305,6 +309,13 @@ def cluster(articles: list[Article], *, embedder: Any = None, level: str = DEFAU
                 original = copies[original].article
             story_of[original].articles.append(a.id)
     return stories
+
+
+def stories(db: str, *, since: str | None = None) -> list[Any]:
+    """The stored stories (Store.stories: rows with id, title, counts, first and last seen), most
+    recently seen first; ``since`` keeps those seen on or after that date (an ISO prefix)."""
+    with Store(db) as store:
+        return store.stories(since=since)
 
 
 def show(db: str, story: str, *, embedder: Any = None, refresh: bool = False, **settings: Any) -> Brief:

