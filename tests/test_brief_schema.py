@@ -91,3 +91,25 @@ def test_summary_sentences_are_cited_source_sentences(brief_json):
     assert 60 <= words <= 160
     for s in brief_json["summary"]:
         assert any(texts[c["article"]][c["start"]:c["end"]] == s["text"] for c in s["citations"])
+
+
+def test_one_serialiser_per_schema_lives_with_the_model() -> None:
+    """article/1, stories/1 and story-list/1 are written by model.py's serialisers (issue 19)."""
+    from storylens.model import ARTICLE_FIELDS, Article, Story, article_dict, stories_dict, story_list_dict
+
+    a = Article("a1", "Invented text.", title="An invented title", outlet="Example Daily", removed=[{"x": "y"}])
+    assert list(article_dict(a)) == ["schema", *ARTICLE_FIELDS]
+    assert article_dict(a)["schema"] == "storylens.article/1" and "removed" not in article_dict(a)
+    assert stories_dict([Story("s1", "T", ["a1"])]) == {
+        "schema": "storylens.stories/1", "stories": [{"id": "s1", "title": "T", "articles": ["a1"]}]}
+
+    class Row:
+        id = "s1"
+
+        def to_dict(self) -> dict:
+            return {"id": "s1"}
+
+    assert story_list_dict([Row()]) == {"schema": "storylens.story-list/1", "stories": [{"id": "s1"}]}
+    assert list(story_list_dict([Row()], outlets={"s1": ["B"]}, total=1, offset=0)) == [
+        "schema", "total", "offset", "stories"]
+    assert story_list_dict([Row()], outlets={})["stories"] == [{"id": "s1", "outlet_names": []}]

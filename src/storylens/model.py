@@ -12,6 +12,9 @@ from typing import Any, TypeVar
 BRIEF_SCHEMA = "storylens.brief/1"
 ARTICLE_SCHEMA = "storylens.article/1"
 STORIES_SCHEMA = "storylens.stories/1"
+STORY_LIST_SCHEMA = "storylens.story-list/1"
+# the fields of schema storylens.article/1, in the order they are written
+ARTICLE_FIELDS = ("id", "title", "author", "outlet", "published", "url", "language", "text")
 
 T = TypeVar("T")
 
@@ -335,3 +338,26 @@ class Brief:
             summary=[SummarySentence.from_dict(x) for x in d.get("summary", [])],
             skipped=[Problem(**p) for p in d.get("skipped", [])],
         )
+
+
+# -- the JSON schemas the CLI, the web API and the renderers write: one serialiser each, here ------
+# (storylens.brief/1 is Brief.to_dict; relate's object is Relation.to_dict)
+
+def article_dict(article: Article) -> dict[str, Any]:
+    """Schema ``storylens.article/1``: ``extract --format json`` and ``GET /api/articles/ID`` (which
+    adds the article's story, removed lines and copy link after these fields)."""
+    return {"schema": ARTICLE_SCHEMA, **{k: getattr(article, k) for k in ARTICLE_FIELDS}}
+
+
+def stories_dict(stories: list[Story]) -> dict[str, Any]:
+    """Schema ``storylens.stories/1``: ``cluster --format json``."""
+    return {"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in stories]}
+
+
+def story_list_dict(rows: list[Any], *, outlets: dict[str, list[str]] | None = None, **head: Any) -> dict[str, Any]:
+    """Schema ``storylens.story-list/1``: ``stories --format json`` and ``GET /api/stories`` (which
+    passes ``total`` and ``offset`` in ``head`` and each story's outlet names in ``outlets``). A row
+    is a store.StoryRow (anything with ``id`` and ``to_dict``)."""
+    stories = [r.to_dict() if outlets is None else {**r.to_dict(), "outlet_names": outlets.get(r.id, [])}
+               for r in rows]
+    return {"schema": STORY_LIST_SCHEMA, **head, "stories": stories}

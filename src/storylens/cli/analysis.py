@@ -118,10 +118,9 @@ def extract(source: str, fmt: str) -> None:
 
     article = api.extract(source)
     if fmt == "json":
-        d = article.to_dict(full=False)
-        d = {"schema": "storylens.article/1", **{k: d[k] for k in
-             ("id", "title", "author", "outlet", "published", "url", "language", "text")}}
-        click.echo(json.dumps(d, ensure_ascii=False, indent=2))
+        from ..model import article_dict
+
+        click.echo(json.dumps(article_dict(article), ensure_ascii=False, indent=2))
         return
     meta = [("Title", article.title), ("Outlet", article.outlet), ("Author", article.author),
             ("Published", article.published), ("URL", article.url), ("Language", article.language)]

@@ -136,8 +136,9 @@ def stories(db: str | None, since: str | None, fmt: str) -> None:
     path = need_db(db_path(db))
     rows = stored(path, since=since)
     if fmt == "json":
-        click.echo(json.dumps({"schema": "storylens.story-list/1", "stories": [r.to_dict() for r in rows]},
-                              ensure_ascii=False))
+        from ..model import story_list_dict
+
+        click.echo(json.dumps(story_list_dict(rows), ensure_ascii=False))
         return
     from rich.console import Console
     from rich.table import Table
@@ -190,7 +191,7 @@ def cluster(inputs: tuple[str, ...], fmt: str, output: str | None, level: str, e
     """
     from ..api import no_articles, read_articles
     from ..corpus import cluster as group
-    from ..model import STORIES_SCHEMA
+    from ..model import stories_dict
 
     articles, problems = read_articles(list(inputs))
     for problem in problems:
@@ -200,8 +201,7 @@ def cluster(inputs: tuple[str, ...], fmt: str, output: str | None, level: str, e
     with status("Clustering"):
         found = group(articles, level=level, embedder=embedder)
     if fmt == "json":
-        write(json.dumps({"schema": STORIES_SCHEMA, "stories": [s.to_dict() for s in found]},
-                          ensure_ascii=False, indent=1), output)
+        write(json.dumps(stories_dict(found), ensure_ascii=False, indent=1), output)
         return
     lines = [f"{len(found)} stories from {len(articles)} articles"]
     for s in found:

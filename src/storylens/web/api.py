@@ -10,14 +10,17 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field, model_validator
 
 from ..ingest.url import is_url
-from ..model import ARTICLE_SCHEMA
+from ..model import (
+    STORY_LIST_SCHEMA,  # noqa: F401  (re-exported: what `storylens stories --format json` prints)
+    article_dict,
+    story_list_dict,
+)
 from .app import state
 from .forms import MAX_URLS
 from .jobs import stage_records
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-STORY_LIST_SCHEMA = "storylens.story-list/1"  # what `storylens stories --format json` prints
 # Stories per response when no limit is given, and the most one response may hold.
 DEFAULT_LIMIT, MAX_LIMIT = 50, 1000
 # Articles in one POST: as many as a full-size request body holds of ~20 KB articles.
@@ -76,8 +79,7 @@ def list_stories(request: Request, q: str = Query("", max_length=500, descriptio
                  limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                  ) -> dict[str, Any]:
     found = state(request).library.stories(q or None, limit, offset)
-    rows = [{**r.to_dict(), "outlet_names": found.outlets.get(r.id, [])} for r in found.rows]
-    return {"schema": STORY_LIST_SCHEMA, "total": found.total, "offset": offset, "stories": rows}
+    return story_list_dict(found.rows, outlets=found.outlets, total=found.total, offset=offset)
 
 
 @router.get("/stories/{story_id:path}", summary="A story's brief (schema storylens.brief/1, as `storylens show`)")
@@ -89,9 +91,7 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
     library = state(request).library
     article, story = library.article(article_id)
-    d = article.to_dict(full=False)
-    out = {"schema": ARTICLE_SCHEMA, **{k: d[k] for k in
-           ("id", "title", "author", "outlet", "published", "url", "language", "text")}}
+    out = article_dict(article)
     dup = library.duplicate_of(article_id)
     out.update(story=story, removed=article.removed,
                duplicate_of={"article": dup[0], "kind": dup[1], "similarity": dup[2]} if dup else None)
