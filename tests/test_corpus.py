@@ -506,6 +506,45 @@ def test_a_store_built_multilingual_keeps_its_embedder(tmp_path: Path, corpus: l
     assert embedder_for(str(tmp_path / "new.db")) == "minilm" and not (tmp_path / "new.db").exists()
 
 
+def test_add_returns_the_merges_and_splits_it_made() -> None:
+    from storylens.cluster import Clusterer, Level, Placed
+
+    flat = Level(join=0.2, pair=0.2, decay=0.5, dense_weight=1.0)  # the score is the cosine alone
+    c = Clusterer(2, level=flat)
+    first = c.add("a", Features(np.array([1.0, 0.0], dtype=np.float32), {}))
+    assert first == Placed("a", c.story_of["a"], founded=True)
+    c.add("b", Features(np.array([0.0, 1.0], dtype=np.float32), {}))  # cosine 0 with a: a story of its own
+    assert c.story_of["a"] != c.story_of["b"]
+    between = c.add("c", Features(np.array([0.7071, 0.7071], dtype=np.float32), {}))  # joins one, then both merge
+    assert between.merged == list(c.merged.items()) and len(between.merged) == 1
+    assert between.story == c.story_of["a"] == c.story_of["b"] and not between.founded and not between.splits
+
+    drift = Clusterer(2, level=Level(join=0.2, pair=0.2, decay=0.5, dense_weight=0.6))
+    placed = [drift.add(f"x{i:02d}", Features(v, {})) for i, v in enumerate(_drift(40))]
+    assert drift.splits and [s for p in placed for s in p.splits] == drift.splits
+
+
+def test_from_rows_rebuilds_a_clusterer_that_goes_on_alike() -> None:
+    from storylens.cluster import Clusterer, Level, SavedMember, SavedStory
+
+    level = Level(join=0.2, pair=0.2, decay=0.5, dense_weight=0.6)
+    vectors = _drift(30)
+    whole = Clusterer(2, level=level)
+    for i, v in enumerate(vectors):
+        whole.add(f"x{i:02d}", Features(v, {"w": 1.0}, day=float(i)))
+    half = Clusterer(2, level=level)
+    for i, v in enumerate(vectors[:15]):
+        half.add(f"x{i:02d}", Features(v, {"w": 1.0}, day=float(i)))
+    stories = [SavedStory(s.id, s.born, s.n, s.dense.copy(), dict(s.terms), s.first, s.last)
+               for s in sorted(half.stories.values(), key=lambda s: s.born)]
+    members = [SavedMember(m, half.story_of[m], half.index.vector(m), {"w": 1.0}, half.days[m], None)
+               for m in sorted(half.story_of, key=half.arrival.__getitem__)]
+    again = Clusterer.from_rows(2, stories, members, level=level)
+    for i, v in enumerate(vectors[15:], 15):
+        again.add(f"x{i:02d}", Features(v, {"w": 1.0}, day=float(i)))
+    assert again.story_of == whole.story_of
+
+
 def test_an_unread_language_is_clustered_by_its_words() -> None:
     # two unrelated German texts whose (English-only) vectors coincide: only their words decide
     from storylens.cluster import Clusterer
@@ -514,11 +553,11 @@ def test_an_unread_language_is_clustered_by_its_words() -> None:
     a, b = terms_of("", "Bundestag Haushalt Abstimmung Koalition", "de"), terms_of("", "Elfmeter Bundesliga Torwart", "de")
     read = Clusterer(2)
     read.add("a", Features(v, a))
-    assert read.add("b", Features(v, b)) == read.story_of["a"]  # the vector alone merges them
+    assert read.add("b", Features(v, b)).story == read.story_of["a"]  # the vector alone merges them
     unread = Clusterer(2)
     unread.add("a", Features(v, a, read=False))
-    assert unread.add("b", Features(v, b, read=False)) != unread.story_of["a"]
-    assert unread.add("c", Features(v, a, read=False)) == unread.story_of["a"]  # same words: same story
+    assert unread.add("b", Features(v, b, read=False)).story != unread.story_of["a"]
+    assert unread.add("c", Features(v, a, read=False)).story == unread.story_of["a"]  # same words: same story
     assert unread.stories[unread.story_of["a"]].unread == 2
 
 

@@ -24,9 +24,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 
@@ -79,6 +80,48 @@ class Features:
     # False when the embedder does not read the article's language (MiniLM and a German text): its
     # vector still finds neighbours, but only its words count as evidence (see ``reads``).
     read: bool = True
+
+
+class Split(NamedTuple):
+    """A story cut in two: ``moved`` left ``story`` for the ``new`` one."""
+
+    story: str
+    new: str
+    moved: list[str]
+
+
+@dataclass
+class Placed:
+    """What ``Clusterer.add`` did with one article: the events a store persists."""
+
+    article: str
+    story: str  # the story it is in now (after any merge and split)
+    founded: bool = False  # it started that story
+    merged: list[tuple[str, str]] = field(default_factory=list)  # (story merged away, story that absorbed it)
+    splits: list[Split] = field(default_factory=list)
+
+
+class SavedStory(NamedTuple):
+    """A stored story's running sums (``Clusterer.from_rows``)."""
+
+    id: str
+    born: int
+    n: int
+    dense: np.ndarray
+    terms: dict[str, float]
+    first: float | None
+    last: float | None
+
+
+class SavedMember(NamedTuple):
+    """A stored article that has features, with its story (``Clusterer.from_rows``)."""
+
+    article: str
+    story: str
+    vector: np.ndarray
+    terms: dict[str, float]
+    day: float | None
+    language: str | None
 
 
 @functools.lru_cache(maxsize=64)
@@ -265,7 +308,8 @@ class Clusterer:
         self.stories: dict[str, StoryState] = {}
         self.story_of: dict[str, str] = {}
         self.merged: dict[str, str] = {}  # id of a story merged away -> id that absorbed it
-        self.splits: list[tuple[str, str, list[str]]] = []  # (story, new story, articles moved to it)
+        self.splits: list[Split] = []  # every split so far, in order
+        self._events: list[tuple[str, str] | Split] = []  # the merges and splits of the add under way
         self.born = 0  # stories founded so far (a story's ``born`` orders ties by age)
         self.index = VectorIndex(dim)
         self.arrival: dict[str, int] = {}  # article -> arrival order; with terms and days, what a split re-sums
@@ -273,6 +317,26 @@ class Clusterer:
         self._vocab: dict[str, int] = {}
         self._terms: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # article -> (word ids, weights)
         self.unread: set[str] = set()  # articles whose language the embedder does not read
+
+    @classmethod
+    def from_rows(cls, dim: int, stories: Iterable[SavedStory], members: Iterable[SavedMember], *,
+                  level: str | Level = DEFAULT_LEVEL, floor: float = 0.0,
+                  read: Callable[[str | None], bool] | None = None) -> Clusterer:
+        """The clusterer a store saved: its stories' sums (oldest first) and their members with their
+        features (in arrival order). ``read`` tells from an article's language whether the embedder
+        reads it (default: all)."""
+        c = cls(dim, level=level, floor=floor)
+        for s in stories:
+            c.stories[s.id] = StoryState(s.id, s.dense, s.terms, s.n, s.first, s.last, [], s.born)
+            c.born = max(c.born, s.born)
+        for m in members:
+            c.stories[m.story].members.append(m.article)
+            c.story_of[m.article] = m.story
+            c.index.add(m.article, m.vector)
+            unread = read is not None and not read(m.language)
+            c.remember(m.article, m.terms, m.day, not unread)
+            c.stories[m.story].unread += unread
+        return c
 
     def remember(self, article_id: str, terms: dict[str, float], day: float | None, read: bool = True) -> None:
         """Keep what a later split needs of an article (its vector is in the index)."""
@@ -308,8 +372,16 @@ class Clusterer:
         ids = dict.fromkeys(self.story_of[k] for k in self.index.search(vector, NEIGHBOURS))
         return [self.stories[i] for i in ids if i != exclude]
 
-    def add(self, article_id: str, f: Features) -> str:
-        """Place one article; returns the id of the story it ends up in (after any merge)."""
+    def add(self, article_id: str, f: Features) -> Placed:
+        """Place one article: the story it ends up in, and the merges and splits that placing it made."""
+        self._events = []
+        founded = self._place(article_id, f)
+        return Placed(article_id, self.story_of[article_id], founded,
+                      merged=[e for e in self._events if not isinstance(e, Split)],
+                      splits=[e for e in self._events if isinstance(e, Split)])
+
+    def _place(self, article_id: str, f: Features) -> bool:
+        """Put the article in the best story (merging and splitting as needed); True if it founded one."""
         best, best_score = None, -1.0
         for s in self._near_stories(f.dense):
             if _gap(s.first, s.last, f.day, f.day) > MAX_GAP_DAYS:
@@ -327,11 +399,11 @@ class Clusterer:
         self.index.add(article_id, f.dense)
         self.remember(article_id, f.terms, f.day, f.read)
         if best.n == 1:
-            return best.id
+            return True
         before = best.n - 1
         merged = self._merge_around(best, f.dense)
         self._check_split(merged, before if merged is best else 0)
-        return self.story_of[article_id]
+        return False
 
     def _merge_around(self, s: StoryState, vector: np.ndarray) -> StoryState:
         """Merge ``s`` with each neighbouring story whose mean similarity to it clears the bar."""
@@ -361,7 +433,9 @@ class Clusterer:
             self._resum(part)
         for m in away:
             self.story_of[m] = new.id
-        self.splits.append((s.id, new.id, list(away)))
+        split = Split(s.id, new.id, list(away))
+        self.splits.append(split)
+        self._events.append(split)
 
     def _drifted_part(self, members: list[str]) -> list[str] | None:
         """The smaller half of the members' average-linkage tree when the halves' mean cross
@@ -427,6 +501,7 @@ class Clusterer:
             self.story_of[m] = keep.id
         del self.stories[gone.id]
         self.merged[gone.id] = keep.id
+        self._events.append((gone.id, keep.id))
         return keep
 
 

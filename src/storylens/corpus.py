@@ -95,6 +95,7 @@ class _Ingester:
         self._taken: set[str] = set()
         self._model = ThreadPoolExecutor(1, thread_name_prefix="storylens-featurize")
         self._ahead: tuple[list, list[Article], Future[list[Any]]] | None = None
+        self.merges = self.splits = 0  # stories merged away and split in this run
 
     def _fresh_id(self, wanted: str, taken: set[str]) -> str:
         new, n = wanted, 1
@@ -133,14 +134,15 @@ class _Ingester:
         rows, kept, started = self._ahead
         self._ahead = None
         feats = started.result()
-        c = self.clusterer
-        merged_before, splits_before = len(c.merged), len(c.splits)
-        touched = {c.add(a.id, f) for a, f in zip(kept, feats)}
-        new_merges = list(c.merged.items())[merged_before:]
-        for old, new, _ in c.splits[splits_before:]:
-            touched |= {old, new}
-        moved = {m: c.story_of[m] for *_, away in c.splits[splits_before:] for m in away}
-        self._write(rows, kept, feats, touched, new_merges, moved)
+        placed = [self.clusterer.add(a.id, f) for a, f in zip(kept, feats)]
+        splits = [s for p in placed for s in p.splits]
+        merges = [m for p in placed for m in p.merged]
+        touched = {p.story for p in placed} | {s for split in splits for s in (split.story, split.new)}
+        # where each article a split moved is at the end of the batch (a later merge may move it on)
+        moved = {m: self.clusterer.story_of[m] for split in splits for m in split.moved}
+        self.merges += len(merges)
+        self.splits += len(splits)
+        self._write(rows, kept, feats, touched, merges, moved)
 
     def close(self) -> None:
         self._model.shutdown(wait=True, cancel_futures=True)
@@ -232,8 +234,7 @@ def ingest(sources: Iterable[str], *, db: str, embedder: Any = None, timeout: fl
             work.finish()
         finally:
             work.close()
-        report.merged_stories = len(work.clusterer.merged)
-        report.split_stories = len(work.clusterer.splits)
+        report.merged_stories, report.split_stories = work.merges, work.splits
     report.seconds = time.perf_counter() - started
     if progress:
         progress(report)

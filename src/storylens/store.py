@@ -24,7 +24,7 @@ try:  # POSIX file locks; elsewhere one writer at a time is the user's to keep
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-from .cluster import DEFAULT_LEVEL, Clusterer, StoryState, level_of
+from .cluster import DEFAULT_LEVEL, Clusterer, SavedMember, SavedStory, StoryState, level_of
 from .errors import StorylensError
 from .model import Article
 
@@ -423,22 +423,20 @@ class Store:
                        read: Callable[[str | None], bool] | None = None) -> Clusterer:
         """Rebuild the clustering state (story sums, vector index) from what is stored; ``read``
         tells from an article's language whether the embedder reads it (default: all)."""
-        c = Clusterer(dim, level=level, floor=floor)
+        return Clusterer.from_rows(dim, self._saved_stories(), self._saved_members(), level=level, floor=floor,
+                                   read=read)
+
+    def _saved_stories(self) -> Iterator[SavedStory]:
         for sid, born, n, dense, terms, first, last in self.db.execute(
                 "SELECT id, born, n, dense, terms, first_day, last_day FROM stories ORDER BY born"):
-            c.stories[sid] = StoryState(sid, np.frombuffer(dense, dtype=np.float64).copy(), json.loads(terms),
-                                        n, first, last, [], born)
-            c.born = max(c.born, born)
+            yield SavedStory(sid, born, n, np.frombuffer(dense, dtype=np.float64).copy(), json.loads(terms),
+                             first, last)
+
+    def _saved_members(self) -> Iterator[SavedMember]:
         for aid, vector, terms, day, sid, language in self.db.execute(
                 "SELECT f.article, f.vector, f.terms, f.day, m.story, a.language FROM features f"
                 " JOIN membership m ON m.article=f.article JOIN articles a ON a.id=f.article ORDER BY m.seq"):
-            c.stories[sid].members.append(aid)
-            c.story_of[aid] = sid
-            c.index.add(aid, np.frombuffer(vector, dtype=np.float32))
-            unread = read is not None and not read(language)
-            c.remember(aid, json.loads(terms), day, not unread)
-            c.stories[sid].unread += unread
-        return c
+            yield SavedMember(aid, sid, np.frombuffer(vector, dtype=np.float32), json.loads(terms), day, language)
 
     def next_seq(self) -> int:
         return int(self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM membership").fetchone()[0])
