@@ -29,11 +29,15 @@ sys.path[:0] = [str(ROOT / "training")]
 import pairdata
 
 
-def stories(data: Path, n: int, seed: int, exclude: frozenset[str] = frozenset()
+def stories(data: Path, n: int, seed: int, exclude: frozenset[str] = frozenset(), mn_pool: str = "test"
             ) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The first ``n`` of each corpus after a seeded shuffle; ``mn_pool="all"`` draws Multi-News
+    clusters from the whole validation split, not only its test bucket (the quote and title readings
+    of issue 15, which no pair model is tuned on)."""
     rng = random.Random(seed)
     mn = [json.loads(x) for x in (data / "multi-news-val" / "validation.jsonl").read_text(encoding="utf-8").splitlines()]
-    mn = [c for c in mn if pairdata.part("multinews:" + c["id"]) == "test" and len(c["documents"]) >= 2]
+    mn = [c for c in mn if (mn_pool == "all" or pairdata.part("multinews:" + c["id"]) == "test")
+          and len(c["documents"]) >= 2]
     ns = [json.loads(x) for x in (data / "neus-allsides-val" / "val.jsonl").read_text(encoding="utf-8").splitlines()]
     rng.shuffle(mn)
     rng.shuffle(ns)
@@ -57,6 +61,19 @@ def _in_context(text: str, start: int, end: int) -> str:
     return f"{before} [[{text[start:end]}]] {after}".strip()
 
 
+def _as_shown(sid: str, brief: object) -> list[str]:
+    """A story's brief as its reports show it: the title, then every claim and detail numbered (the
+    whole sentence, the fact marked [[...]]), then each quote with its speaker."""
+    from storylens.render._common import claim_plain
+
+    out = [f"=== {sid}: title {brief.story.title!r}"]  # type: ignore[attr-defined]
+    for c in brief.claims:  # type: ignore[attr-defined]
+        out.append(f"[{c.id}] {c.kind} ({c.outlets}): {claim_plain(c, mark=('[[', ']]'))}")
+    for q in brief.quotes:  # type: ignore[attr-defined]
+        out.append(f"  Q {q.speaker}: “{q.text}” ({', '.join(s.article for s in q.support)})")
+    return [*out, ""]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -65,6 +82,11 @@ def main() -> int:
     ap.add_argument("--exclude-seeds", default="", help="comma-separated seeds whose samples to leave out (SEED uses --n, SEED:N draws N)")
     ap.add_argument("--exclude-ids", type=Path, help="a file of story ids to leave out, one per line (# comments)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "sample-briefs.txt")
+    ap.add_argument("--mn-pool", choices=("test", "all"), default="test",
+                    help="Multi-News clusters from the test bucket only (default) or from the whole validation split")
+    ap.add_argument("--ids-out", type=Path, help="also write the sampled story ids, one a line")
+    ap.add_argument("--as-shown", action="store_true",
+                    help="write what a reader sees instead: the title, every claim and detail as shown, the quotes")
     args = ap.parse_args()
     import storylens
     from storylens.model import Article
@@ -76,9 +98,15 @@ def main() -> int:
     if args.exclude_ids:
         exclude |= {x.strip() for x in args.exclude_ids.read_text(encoding="utf-8").splitlines()
                     if x.strip() and not x.startswith("#")}
-    for sid, docs in stories(args.data, args.n, args.seed, exclude):
+    sample = stories(args.data, args.n, args.seed, exclude, mn_pool=args.mn_pool)
+    if args.ids_out:
+        args.ids_out.write_text("".join(sid + "\n" for sid, _ in sample), encoding="utf-8")
+    for sid, docs in sample:
         arts = [Article(f"{k}", text, title=title) for k, (title, text) in enumerate(docs) if text.strip()]
         brief = storylens.analyze(articles=arts)
+        if args.as_shown:
+            lines.extend(_as_shown(sid, brief))
+            continue
         texts = {a.id: a.text for a in arts}
         consensus = [c for c in brief.claims if c.kind == "consensus"]
         totals["stories"] += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,9 @@ RELATIVE = {"who", "that", "which"}
 # the tuning sample's pronoun speakers (sample_briefs seed 2031, n 4; seed story), which sit in the
 # paragraph of the quote or the one or two before.
 LOOKBACK_PARAGRAPHS = 2
+# Pronouns followed back through earlier pronouns of the same person: a chain longer than this is
+# cut (the recursion stays shallow on long articles); the chains of reading 1521 were 1 to 5 long.
+MAX_CHAIN = 12
 # Words that make a noun phrase name one known person ("the leader", "her husband").
 DEFINITE = {"the", "this", "that", "his", "her", "their", "its"}
 # Titles and honorifics that open a name without being part of it ("Marshal Houston", "Sen. Burr").
@@ -103,6 +107,20 @@ TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator", 
           "prof", "rev", "reverend", "father", "sir", "lord", "lady", "king", "queen", "prince", "princess",
           "pope", "sheriff", "deputy", "coach", "chancellor", "premier", "representative", "speaker",
           "emeritus", "gen", "lt", "col", "sgt", "capt", "cpl", "adm"}
+# Role words a capitalised title before a name ends with ("Senate Majority Leader X", "President X")
+# besides TITLES: the story gives that person the role, so "the GOP leader said" is X. The words are
+# the titled speakers of the third-session reading (benchmarks/judged/quotes-1521-tune.jsonl) and
+# their usual kin.
+ROLE_WORDS = {"leader", "chairman", "chairwoman", "director", "founder", "host", "anchor", "spokesman",
+              "spokeswoman", "spokesperson", "ceo", "actor", "actress", "senator", "president"}
+# Share of a title's uses one person must hold for "the president" to be that person when the story
+# gives the title to others too ("President X" three times, a former "President Y" once: X; reading
+# 1521). Above two thirds: a story that gives it to two people about equally names neither.
+TITLE_MAJORITY = 2 / 3
+# Nouns for any person, never a title that names one ("the man asked": not the man the story once
+# called "a man named X"; reading 1521: "the man" given to the one person once so described).
+GENERIC = {"man", "woman", "person", "people", "boy", "girl", "child", "kid", "friend", "guy", "lady",
+           "gentleman", "resident", "individual", "one", "other", "someone"}
 # Nouns whose possessor is the one speaking ("Ortega's letter stressed ...").
 UTTERANCES = {"message", "statement", "letter", "speech", "remark", "tweet", "post", "note", "email",
               "word", "address", "interview", "comment", "testimony", "memo", "announcement"}
@@ -116,6 +134,8 @@ class Mention:
     paragraph: int
     key: str
     subject: bool
+    main: bool = False  # the subject of its sentence's main verb (a pronoun's likeliest antecedent)
+    sentence: int = -1  # article offset of its sentence's start
 
 
 def person_mentions(docs: list[tuple[int, Any]], starts: list[int], surnames: dict[str, str]) -> list[Mention]:
@@ -134,11 +154,42 @@ def person_mentions(docs: list[tuple[int, Any]], starts: list[int], surnames: di
             key = key if ent.label_ == "PERSON" and ent.text[:1].isupper() else surnames.get(key, "")
             if not key or any(a <= ent.start_char < z for a, z in inside):
                 continue
-            root = ent.root
-            role = root.head if root.dep_ == "appos" else root
+            subject = in_subject_phrase(ent.root)
             out.append(Mention(offset + ent.start_char, line_index(starts, offset + ent.start_char),
-                               key, role.dep_ in ("nsubj", "nsubjpass")))
+                               key, subject, subject and main_clause(ent.root), offset + ent.sent.start_char))
     return out
+
+
+def main_clause(token: Any) -> bool:
+    """Whether the verb a subject belongs to is its sentence's main verb (or one joined to it by
+    "and"), not a verb of a clause inside it ("Roe said the president chose ...": Roe)."""
+    verb = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None and token.i + 1 < len(token.doc):
+        verb = token.doc[token.i + 1]  # the name the parser put before its verb (in_subject_phrase)
+    if verb is None:
+        return False
+    return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+
+
+def in_subject_phrase(token: Any) -> bool:
+    """Whether a name's head is a clause's subject or sits inside its subject phrase without a verb
+    between ("her husband, Tom Baker, said"; "press secretary Jane Roe told", which the parser may
+    hang on a word before it as a conjunct): not a name that modifies a noun ("the Roe plan said")."""
+    if token.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    if nxt is not None and nxt.pos_ == "VERB" and nxt.dep_ == "ROOT" \
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in nxt.children) \
+            and all(t.pos_ in ("PROPN", "NOUN", "ADJ", "DET") for t in token.doc[token.sent.start : token.i]):
+        return True  # "Press secretary Jane Roe told reporters" with the name parsed as a conjunct
+    if token.dep_ == "compound" and token.head.pos_ == "NOUN":
+        return False
+    t = token
+    while t.dep_ in ("appos", "conj", "flat") and t.head.i != t.i:
+        t = t.head  # only through names and appositions: a name in the subject's "of ..." is none
+        if t.dep_ in ("nsubj", "nsubjpass"):
+            return True
+    return False
 
 
 # Subject pronouns and honorifics that tell a person's gender.
@@ -226,6 +277,30 @@ def surnames(docs: dict[str, list[tuple[int, Any]]]) -> dict[str, str]:
     return out
 
 
+def capitalised_titles(docs: dict[str, list[tuple[int, Any]]]) -> dict[str, Counter[str]]:
+    """Role key -> person keys, from capitalised titles before a name ("President Roe", "Senate
+    Majority Leader Jane Doe"), which the tagger reads as proper nouns, so entities.person_titles
+    (nouns only) leaves them out: the title's last word when it is a title or role word."""
+    out: dict[str, Counter[str]] = {}
+    for pairs in docs.values():
+        for _, doc in pairs:
+            for ent in doc.ents:
+                if ent.label_ != "PERSON":
+                    continue
+                words = ent.text.split()
+                inner = [w.lower().rstrip(".") for w in words[:-1]]  # a title the entity itself holds
+                before = doc[ent.start - 1] if ent.start else None
+                if before is not None and before.tag_ == "NNP" and before.dep_ == "compound":
+                    inner.append(before.lower_.rstrip("."))
+                role = next((w for w in reversed(inner) if w in TITLES or w in ROLE_WORDS), None)
+                if role is None:
+                    continue
+                key = name_key(strip_title(ent.text))
+                if key:
+                    out.setdefault(role, Counter())[key] += 1
+    return out
+
+
 class Resolver:
     """Turns the subject of a speech verb into the speaker's name: pronouns to the person named before
     them, "the Freedonian president" to the person the story gives that title, a surname to the full name
@@ -237,6 +312,8 @@ class Resolver:
 
         self.names = names
         self.titles = person_titles(parsed)
+        for key, people in capitalised_titles(parsed.docs).items():
+            self.titles.setdefault(key, Counter()).update(people)
         self.starts = {a.id: [z for z, _ in lines_of(a.text)] for a in parsed.articles}
         self.surnames = surnames(parsed.docs)
         self.mentions = {aid: person_mentions(docs, self.starts.get(aid, []), self.surnames)
@@ -244,6 +321,43 @@ class Resolver:
         self.offsets = {aid: {id(doc): off for off, doc in docs} for aid, docs in parsed.docs.items()}
         self.genders = person_genders(parsed.docs, self.names)
         self.article, self.position = "", 0
+        self.pronouns = {aid: self._pronoun_subjects(aid, docs) for aid, docs in parsed.docs.items()}
+        for aid, docs in parsed.docs.items():
+            self.mentions[aid] = sorted(self.mentions[aid] + self._described(aid, docs), key=lambda m: m.start)
+        self._chain: dict[tuple[str, int], str | None] = {}
+
+    def _pronoun_subjects(self, aid: str, docs: list[tuple[int, Any]]) -> list[tuple[int, int, Any]]:
+        """(article offset, paragraph, token) of each "he"/"she" subject outside quotation marks: a
+        pronoun speaker's antecedent may be the person such a pronoun stands for ("He added that ...
+        Roe ... '...,' he said": the first he's person, not Roe)."""
+        from .quotes import line_index, marks
+
+        out = []
+        for offset, doc in docs:
+            inside = [(a, z) for a, z, _ in marks(doc.text)]
+            for t in doc:
+                if t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass") \
+                        and not any(a <= t.idx < z for a, z in inside):
+                    out.append((offset + t.idx, line_index(self.starts.get(aid, []), offset + t.idx), t))
+        return out
+
+    def _described(self, aid: str, docs: list[tuple[int, Any]]) -> list[Mention]:
+        """Subjects such as "the president" that name the one person the story gives the title, as
+        mentions of that person ("the president said he ...": he is that person)."""
+        from .quotes import line_index, marks
+
+        out = []
+        for offset, doc in docs:
+            inside = [(a, z) for a, z, _ in marks(doc.text)]
+            for t in doc:
+                if t.pos_ != "NOUN" or t.dep_ not in ("nsubj", "nsubjpass") or any(a <= t.idx < z for a, z in inside):
+                    continue
+                key = self._titled(t)
+                if key is not None:
+                    at = offset + t.idx
+                    out.append(Mention(at, line_index(self.starts.get(aid, []), at), key, True, main_clause(t),
+                                       offset + t.sent.start_char))
+        return out
 
     def at(self, quotation: Any) -> None:
         """Set the article and place the next subjects come from."""
@@ -296,6 +410,10 @@ class Resolver:
                 person = self.surnames.get(name_key(ent.text))
                 return None if person is None else self.names.get(person, person)
             return self.display(ent.text)
+        if token.text.islower():  # "the president", which the tagger may call a proper noun
+            titled = self._titled(token)
+            if titled is not None:
+                return self.names.get(titled, titled)
         if token.pos_ == "PROPN":
             chain = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token]
             return self.display(" ".join(t.text for t in chain))
@@ -323,17 +441,28 @@ class Resolver:
                 return self.resolve(c)
             if c.dep_ == "poss" and token.lemma_.lower() in UTTERANCES and c.pos_ in ("PROPN", "PRON"):
                 return self.resolve(c)
-        from .entities import title_key
-
-        mods = [t for t in token.lefts if t.dep_ in ("compound", "amod", "nmod")]
-        if token.dep_ != "poss" and any(t.lower_ in DEFINITE for t in token.lefts):
-            whole, noun = title_key(mods + [token])
-            for key in (whole, noun):
-                people = self.titles.get(key)
-                if people and len(people) == 1:
-                    return self.names.get(next(iter(people)), next(iter(people)))
+        person = self._titled(token)
+        if person is not None:
+            return self.names.get(person, person)
         words = [t for t in token.subtree if t.i <= token.i and t.i >= token.left_edge.i]
         return " ".join(t.text for t in words).replace(" ’s", "’s").replace(" 's", "'s") or None
+
+    def _titled(self, token: Any) -> str | None:
+        """The key of the one person the story gives the title a definite noun phrase holds ("the
+        Freedonian president", "the GOP leader"); None for a generic noun ("the man")."""
+        from .entities import title_key
+
+        if token.dep_ == "poss" or token.lemma_.lower() in GENERIC or not any(t.lower_ in DEFINITE for t in token.lefts):
+            return None
+        mods = [t for t in token.lefts if t.dep_ in ("compound", "amod", "nmod")]
+        whole, noun = title_key(mods + [token])
+        for key in (whole, noun):
+            people = self.titles.get(key)
+            if people:
+                (top, n), total = people.most_common(1)[0], sum(people.values())
+                if n > TITLE_MAJORITY * total:
+                    return top
+        return None
 
     def _antecedent(self, token: Any) -> str | None:
         """The person nearest before a pronoun in its article: a subject first, within the pronoun's
@@ -341,13 +470,34 @@ class Resolver:
         offset = self.offsets.get(self.article, {}).get(id(token.doc))
         if offset is None:
             return None
+
+        key = self._antecedent_key(self.article, offset + token.idx, token.lower_ in ("he", "him"), 0)
+        return None if key is None else self.display(self.names.get(key, key))
+
+    def _antecedent_key(self, article: str, at: int, male: bool, depth: int) -> str | None:
+        """The key of the person a pronoun at article offset ``at`` stands for: the nearest subject
+        before it in its paragraph and the LOOKBACK_PARAGRAPHS before, a named one or an earlier
+        pronoun of the same gender standing for its own person; else the nearest person named."""
         from .quotes import line_index
 
-        at = offset + token.idx
-        paragraph = line_index(self.starts.get(self.article, []), at)
-        other = "f" if token.lower_ in ("he", "him") else "m"
-        near = [m for m in self.mentions.get(self.article, [])
+        paragraph = line_index(self.starts.get(article, []), at)
+        other = "f" if male else "m"
+        near = [(m.start, m.key, m.subject, m.main, m.sentence) for m in self.mentions.get(article, [])
                 if m.start < at and m.paragraph >= paragraph - LOOKBACK_PARAGRAPHS
                 and self.genders.get(self.names.get(m.key, m.key)) != other]
-        pick = next((m for m in reversed(near) if m.subject), None) or (near[-1] if near else None)
-        return None if pick is None else self.display(self.names.get(pick.key, pick.key))
+        if depth < MAX_CHAIN:
+            for start, para, t in self.pronouns.get(article, []):
+                if start < at and para >= paragraph - LOOKBACK_PARAGRAPHS and (t.lower_ == "he") == male:
+                    memo = (article, start)
+                    if memo not in self._chain:
+                        self._chain[memo] = self._antecedent_key(article, start, male, depth + 1)
+                    if self._chain[memo] is not None:
+                        near.append((start, self._chain[memo], True, main_clause(t), start - t.idx + t.sent.start_char))
+        near.sort()
+        pick = next((m for m in reversed(near) if m[2]), None)
+        if pick is not None and not pick[3]:
+            # a subject inside a clause yields to its sentence's main subject ("Roe said the
+            # president chose Doe ... she added": Roe; "He added that ... for Doe to deny": he)
+            pick = next((m for m in reversed(near) if m[3] and m[4] == pick[4] and m[0] < pick[0]), pick)
+        pick = pick or (near[-1] if near else None)
+        return None if pick is None else pick[1]

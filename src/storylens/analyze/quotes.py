@@ -258,7 +258,9 @@ def _key_text(words: str) -> str:
 
 def is_term(q: Quotation) -> bool:
     """One quoted word that modifies a noun outside the quotation: a term or a scare quote
-    ('a "threatened," not "endangered," species', '"rogue" nations'), not someone's words."""
+    ('a "threatened," not "endangered," species', '"rogue" nations'), not someone's words. (A longer
+    quoted phrase after the writer's determiner is often the speaker's words, as the seed story's
+    'reaffirmed the "..." friendship' is, so it is not taken for a term.)"""
     words = [t for t in q.tokens if not t.is_punct]
     return len(words) == 1 and words[0].dep_ in ("amod", "compound", "nmod") and not _inside(words[0].head, [q.tokens])
 
@@ -276,13 +278,17 @@ def dash_speaker(q: Quotation, resolver: Resolver) -> str | None:
 def titled(q: Quotation) -> bool:
     """Whether the quotation is what something is titled or called ('an article titled, "..."',
     'letters labeled "..."', 'a book called "..."'): the word before its opening mark says so ("call"
-    and "name" only as a participle: 'she called it "..."' is speech)."""
+    and "name" only as a participle: 'she called it "..."' is speech), or the verb with only an
+    article between ('a storm called a "..."', which the parser often reads as the storm calling)."""
     before = [t for t in q.tokens.doc[: q.tokens.start] if not t.is_punct]
+    article = bool(before) and before[-1].lower_ in ("a", "an", "the") and len(before) > 1
+    if article:
+        before = before[:-1]
     if not before:
         return False
     word = before[-1]
     lemma = word.lemma_.lower()
-    return lemma in _TITLING and (lemma not in ("call", "name") or word.tag_ == "VBN" or word.dep_ == "acl")
+    return lemma in _TITLING and (lemma not in ("call", "name") or article or word.tag_ == "VBN" or word.dep_ == "acl")
 
 
 def listed_after(q: Quotation, previous: Quotation | None) -> bool:
@@ -300,12 +306,12 @@ def listed_after(q: Quotation, previous: Quotation | None) -> bool:
 def _attribute(q: Quotation, others: list[Any], resolver: Resolver) -> str | None:
     """The speaker of one quotation, or None when it is not a quote. A speech verb whose subject is a
     people or a place ("Democrats must declare that ...") passes the quotation to the next one up."""
-    if is_term(q):
-        return None
     verbs = speech_verbs(q, others)
     lo, hi = q.line
     for verb in verbs:
         subject = subject_of(verb)
+        if subject is not None and subject.dep_ == "nsubjpass" and subject.head.i == verb.i:
+            continue  # "the jury should not be told ...": a passive speech verb's subject is its hearer
         if subject is None or in_subject(q, verb):
             return None
         if not lo <= subject.idx < hi:
@@ -334,8 +340,8 @@ def article_quotes(parsed: Parsed, article: str, resolver: Resolver) -> Iterator
     last: tuple[int, str, int] | None = None  # paragraph, speaker and end of the last quote
     rejected: Quotation | None = None  # the last quotation read as a title
     for k, q in enumerate(found):
-        if is_title(q.text) or titled(q) or listed_after(q, rejected):
-            rejected = q
+        if is_title(q.text) or titled(q) or listed_after(q, rejected) or is_term(q):
+            rejected = q  # a list goes on what its first item was: '"A" or "B"' after a term is a term
             continue
         others = [o.tokens for j, o in enumerate(found) if j != k and o.paragraph == q.paragraph]
         resolver.at(q)
