@@ -282,6 +282,12 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
 
+    @classmethod
+    def of(cls, error: Any, source: str) -> Problem:
+        """The Problem a StorylensError reports: its reason, named by its own source, else ``source``
+        (a reader's one conversion from the raised shape to the reported one)."""
+        return cls(error.source or source, error.reason)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -35,6 +35,8 @@ def problem_line(problem: Any) -> str:
 
 
 def fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The command with a StorylensError turned into one ``Error: ...`` line and exit status 1."""
+
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -46,6 +48,7 @@ def fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def write(text: str, output: str | None) -> None:
+    """``text`` to the file ``output`` (ending in a newline), else to stdout."""
     if output:
         try:
             Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
@@ -56,6 +59,7 @@ def write(text: str, output: str | None) -> None:
 
 
 def guess_format(fmt: str | None, output: str | None) -> str:
+    """``--format`` when given, else the one the ``-o`` file's extension names, else text."""
     if fmt:
         return fmt
     suffix = Path(output).suffix.lower() if output else ""

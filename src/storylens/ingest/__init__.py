@@ -226,7 +226,7 @@ def iter_records(inputs: str | Path | Iterable[str | Path], *, timeout: float = 
     for source in [inputs] if isinstance(inputs, (str, Path)) else inputs:
         for item in _items(str(source), timeout):
             if isinstance(item, InputError):
-                yield Problem(item.source or str(source), item.reason)
+                yield Problem.of(item, str(source))
                 continue
             notes, name = truncation_notes(item[0].removed), item[0].source or str(source)
             if strict and notes:  # strict: an article cut at a limit is skipped, not kept

@@ -128,7 +128,7 @@ def read_jsonl_lines(lines: Iterable[tuple[int, bytes]], *, name: str, stem: str
             record = _parse_line(raw, source)
             article = article_from_record(record, source=source, default_id=f"{stem}-{number}")
         except InputError as exc:
-            yield Problem(exc.source or source, exc.reason), {}
+            yield Problem.of(exc, source), {}
             continue
         yield article, {k: v for k, v in record.items() if k not in ARTICLE_FIELDS}
 

@@ -81,4 +81,4 @@ def read_url_list(path: str | Path, *, timeout: float = 20.0) -> Iterator[Articl
         try:
             yield from read_url_items(line, timeout=timeout)
         except InputError as exc:
-            yield Problem(exc.source or line, exc.reason)
+            yield Problem.of(exc, line)
