@@ -238,15 +238,55 @@ def silver_same_article(data: Path, per_cluster: int, seed: int) -> list[Pair]:
                             cands.append((sents[i], sents[j]))
             rng.shuffle(cands)
             for a, b in cands[:per_cluster]:
-                out.append(Pair(a, b, {"same_fact": 0.0, "contradiction": 0.0}, "silver-same-article",
-                                "multinews:" + c["id"]))
+                t = {"same_fact": 0.0, "entails_ab": 0.0, "entails_ba": 0.0, "contradiction": 0.0}
+                out.append(Pair(a, b, t, "silver-same-article", "multinews:" + c["id"]))
+    return out
+
+
+# Where a sentence's main clause ends and a dependent or coordinated one begins: the head before the
+# cut is a clause the whole sentence entails ("X opened the bridge Tuesday, after years of delay" ->
+# "X opened the bridge Tuesday.").
+_CUT = re.compile(r"(?:, (?:which|who|where|while|after|before|as|but|although|though|when|because|and|"
+                  r"according to|including|saying)\b|; )")
+
+
+def silver_clauses(data: Path, per_cluster: int, seed: int) -> list[Pair]:
+    """A Multi-News sentence against its own main clause: the sentence entails the clause, the
+    clause (which drops the rest) does not entail the sentence; and against the clause with one
+    detail changed (``perturb``): no entailment, a contradiction. These teach the entailment head
+    what the consensus asks of it, a longer sentence carrying a shorter one's fact, and that a
+    changed figure, name or day breaks it. A group is the cluster."""
+    rng = random.Random(seed)
+    out = []
+    with (data / "multi-news-val" / "validation.jsonl").open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    names = sorted({m.group(0) for c in rows for doc in c["documents"] for m in _NAME.finditer(doc)})
+    for c in rows:
+        cands = []
+        for doc in c["documents"]:
+            for s in _sentences(doc):
+                m = _CUT.search(s)
+                # head of at least 6 words (a clause, not a phrase), tail of at least 4 (it adds a fact)
+                if m and len(s[: m.start()].split()) >= 6 and len(s[m.end():].split()) >= 4 and '"' not in s[: m.start()]:
+                    cands.append((s, s[: m.start()].rstrip() + "."))
+        rng.shuffle(cands)
+        for a, b in cands[:per_cluster]:
+            g = "multinews:" + c["id"]
+            out.append(Pair(a, b, {"entails_ab": 1.0, "entails_ba": 0.0, "contradiction": 0.0},
+                            "silver-clause", g))
+            changed = perturb(b, names, rng)
+            if changed is not None and changed[0] != b:
+                out.append(Pair(a, changed[0], {"same_fact": 0.0, "entails_ab": 0.0, "entails_ba": 0.0,
+                                                "contradiction": 1.0}, "silver-clause-changed", g,
+                                {"kind": changed[1]}))
     return out
 
 
 def load_all(data: Path, seed: int = 13) -> dict[str, list[Pair]]:
     """Every set by name, silver pairs made from the training-side pairs' own groups."""
     sets = {"mrpc": mrpc(data), "stsb": stsb(data, "train"), "rte": rte(data), "claimdiff": claimdiff(data),
-            "silver-same-article": silver_same_article(data, per_cluster=8, seed=seed)}
+            "silver-same-article": silver_same_article(data, per_cluster=8, seed=seed),
+            "silver-clause": silver_clauses(data, per_cluster=8, seed=seed)}
     sets["silver-contra"] = silver_contradictions(sets["mrpc"] + sets["stsb"], seed=seed)
     return sets
 

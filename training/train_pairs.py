@@ -196,8 +196,9 @@ def train(args: argparse.Namespace) -> tuple[PairModel, object, dict[str, list[P
     if unknown:
         raise SystemExit(f"--sets: unknown set(s) {sorted(unknown)}; known: {sorted(sets)}")
     train_pairs = [p for name in chosen for p in pairdata.split(sets[name], "train")]
-    if args.silver_heads == "contradiction":  # silver pairs teach contradiction only, not same_fact
-        train_pairs = [dataclasses.replace(p, targets={k: v for k, v in p.targets.items() if k == "contradiction"})
+    if args.silver_heads != "all":  # silver pairs teach these heads only, never same_fact
+        keep = {"contradiction"} | ({"entails_ab", "entails_ba"} if args.silver_heads == "contradiction+entails" else set())
+        train_pairs = [dataclasses.replace(p, targets={k: v for k, v in p.targets.items() if k in keep})
                        if p.source.startswith("silver") else p for p in train_pairs]
     for spec in filter(None, args.repeat.split(",")):  # weight a set up by showing its pairs n times an epoch
         name, _, n = spec.partition("=")
@@ -363,7 +364,8 @@ def main() -> None:
                     help="comma-separated sets to train on (mrpc, stsb, rte, claimdiff, silver-contra, silver-same-article)")
     ap.add_argument("--repeat", default="",
                     help="comma-separated SET=N: show that set's training pairs N times an epoch (e.g. stsb=2)")
-    ap.add_argument("--silver-heads", choices=("all", "contradiction"), default="contradiction",
+    ap.add_argument("--silver-heads", choices=("all", "contradiction", "contradiction+entails"),
+                    default="contradiction",
                     help="heads the silver pairs label: all their targets, or contradiction only")
     ap.add_argument("--arch", choices=ARCHS, default="cross", help="cross-encoder, bi-encoder with a head, or both")
     ap.add_argument("--pool", choices=("mean", "cls"), default="mean", help="pooling of the cross-encoding")
