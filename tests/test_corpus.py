@@ -585,3 +585,16 @@ def test_a_reloaded_store_knows_which_articles_its_embedder_cannot_read(tmp_path
         c = store.load_clusterer(embedder.dim, read=partial(reads, embedder.inner))
     assert c.unread == {"de1", "de2"}
     assert sum(s.unread for s in c.stories.values()) == 2
+
+
+def test_a_taken_id_gets_a_suffix_and_both_articles_are_stored(tmp_path: Path, embedder: _Memo) -> None:
+    first = [{"id": "same", "title": "Invented bridge opens", "text": "The invented harbour bridge opened on "
+              "Monday after four years of building work, the city said in a statement."}]
+    second = [{"id": "same", "title": "Invented orchestra tours", "text": "An invented youth orchestra begins a "
+               "tour of twelve towns next spring, its director told local radio on Friday."}]
+    db = tmp_path / "ids.db"
+    ingest([str(_jsonl(tmp_path / "one.jsonl", first))], db=str(db), embedder=embedder)
+    ingest([str(_jsonl(tmp_path / "two.jsonl", second))], db=str(db), embedder=embedder)
+    with Store(db) as store:
+        assert store.article("same").title == "Invented bridge opens"
+        assert store.article("same-2").title == "Invented orchestra tours"

@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -115,7 +115,9 @@ class _Ingester:
                 self.report.already += 1
                 continue
             seen.add((key, _place(a)))
-            a.id = self._fresh_id(a.id, taken)
+            fresh = self._fresh_id(a.id, taken)
+            if fresh != a.id:  # a copy under its stored id: the article read is not changed in place
+                a = replace(a, id=fresh)
             match = self.near.add(a.id, a.text, sig)
             rows.append((a, key, sig, match))
         return rows, [a for a, _, _, m in rows if m is None]
