@@ -482,3 +482,22 @@ def test_terminal_and_markdown_glyphs_are_in_every_debian_font_set(brief: Brief)
     article_chars = {ch for a in brief.articles for ch in a.text + a.title}
     odd = {ch for ch in own if ord(ch) > 0x7E and ch not in WGL4_USED | WGL4_BOX and ch not in article_chars}
     assert not odd, sorted(odd)
+
+
+def test_a_story_without_headlines_is_titled_by_its_lead_marked_as_no_headline():
+    from storylens.model import Brief
+    from storylens.render._common import LEAD_TITLE_WORDS, NO_HEADLINE, story_title
+
+    lead = ("The harbour bridge of the invented town of Lowmere closed on Monday after engineers "
+            "found cracks in two of its towers.")
+    data = {"schema": "storylens.brief/1", "story": {"id": "s-1", "title": ""},
+            "articles": [{"id": "a", "title": "", "text": lead}], "claims": [], "contradictions": [],
+            "reuse": [], "quotes": [], "entities": [], "timeline": [],
+            "summary": [{"text": lead, "citations": []}]}
+    title = story_title(Brief.from_dict(data))
+    assert title.startswith(NO_HEADLINE) and title.endswith("…")
+    assert len(title[len(NO_HEADLINE):].split()) == LEAD_TITLE_WORDS
+    data["summary"] = []
+    assert story_title(Brief.from_dict(data)) == "Story s-1"
+    data["articles"][0]["title"] = "Lowmere bridge shut"
+    assert story_title(Brief.from_dict(data)) == "Lowmere bridge shut"
