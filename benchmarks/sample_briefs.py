@@ -63,10 +63,11 @@ def _in_context(text: str, start: int, end: int) -> str:
 
 def _as_shown(sid: str, brief: object) -> list[str]:
     """A story's brief as its reports show it: the title, then every claim and detail numbered (the
-    whole sentence, the fact marked [[...]]), then each quote with its speaker."""
-    from storylens.render._common import claim_plain
+    whole sentence, the fact marked [[...]]), then each quote with its speaker; the title as the
+    reports show it (a story without a headline: "No headline: <lead sentence>")."""
+    from storylens.render._common import claim_plain, story_title
 
-    out = [f"=== {sid}: title {brief.story.title!r}"]  # type: ignore[attr-defined]
+    out = [f"=== {sid}: title {story_title(brief)!r}"]  # type: ignore[arg-type]
     for c in brief.claims:  # type: ignore[attr-defined]
         out.append(f"[{c.id}] {c.kind} ({c.outlets}): {claim_plain(c, mark=('[[', ']]'))}")
     for q in brief.quotes:  # type: ignore[attr-defined]
