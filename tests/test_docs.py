@@ -3,23 +3,15 @@ only flags, choices and defaults the commands have (scripts/cli_reference.py).""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import click
 import pytest
+from _scripts import ROOT, load_script
 
 from storylens.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def _script():
-    spec = importlib.util.spec_from_file_location("cli_reference", ROOT / "scripts" / "cli_reference.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/cli_reference.py")
 
 
 def _readme() -> str:
