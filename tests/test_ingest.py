@@ -227,14 +227,14 @@ def _jsonl(tmp_path: Path, seed_article: Article) -> Path:
 def test_jsonl_bad_lines_are_problems_and_good_lines_are_read(tmp_path: Path, seed_article: Article) -> None:
     path = _jsonl(tmp_path, seed_article)
     articles, problems = read_inputs([str(path)])
-    assert [a.id for a in articles] == ["fox", "7"]
+    assert [a.id for a in articles] == ["fox", "x", "7"]
     assert [(p.source, p.reason) for p in problems] == [
         (f"{path}:3", "invalid JSON (Expecting property name enclosed in double quotes at column 2)"),
         (f"{path}:4", "not a JSON object (a array)"),
-        (f"{path}:5", "record has no 'text' or 'html'"),
         (f"{path}:6", "field 'text' must be a string, not array"),
     ]
-    fox, page = articles
+    fox, headline, page = articles
+    assert headline.headline_only and headline.title == "No body"  # a title alone is a headline (issue 16)
     assert fox.title == seed_article.title and fox.outlet == "Fox News" and fox.source == f"{path}:1"
     assert page.url == "https://www.example.com/world/kim.html" and page.published == "2023-06-12"
     assert page.outlet == "Example News"
@@ -244,9 +244,9 @@ def test_jsonl_bad_lines_are_problems_and_good_lines_are_read(tmp_path: Path, se
 def test_jsonl_story_field_is_passed_through(tmp_path: Path, seed_article: Article) -> None:
     path = _jsonl(tmp_path, seed_article)
     extras = [extra for found, extra in read_jsonl(path) if isinstance(found, Article)]
-    assert extras == [{"story": "russia-day"}, {"story": "russia-day", "lang_note": "kept"}]
+    assert extras == [{"story": "russia-day"}, {}, {"story": "russia-day", "lang_note": "kept"}]
     records, _ = read_records([str(path)])
-    assert [extra.get("story") for _, extra in records] == ["russia-day", "russia-day"]
+    assert [extra.get("story") for _, extra in records] == ["russia-day", None, "russia-day"]
 
 
 def test_jsonl_duplicate_ids_and_read_one_is_strict(tmp_path: Path, seed_article: Article) -> None:

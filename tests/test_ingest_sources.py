@@ -421,7 +421,7 @@ def test_stdin_jsonl_is_read_line_by_line_and_bad_lines_are_problems(monkeypatch
     assert records[1][0].text.split("\n\n") == PASS["paragraphs"]
     assert problems == [
         Problem("<stdin>:2", "invalid JSON (Expecting value at column 26)"),
-        Problem("<stdin>:5", "record has no 'text' or 'html'"),
+        Problem("<stdin>:5", "record has no 'text', 'html' or 'title'"),
     ]
 
 

@@ -89,10 +89,10 @@ def _without_repeated(groups: dict[str | None, list[Article]], problems: list[Pr
     from .clean import REPEATED_ONLY, without_repeated
 
     keys = [key for key, group in groups.items() for _ in group]
-    cleaned = without_repeated([a for group in groups.values() for a in group])
+    read = [a for group in groups.values() for a in group]
     out: dict[str | None, list[Article]] = {}
-    for key, a in zip(keys, cleaned):
-        if a.text.strip():
+    for key, a, before in zip(keys, without_repeated(read), read):
+        if a.text.strip() or before.headline_only:  # a headline-only article had no text to lose
             out.setdefault(key, []).append(a)
         else:
             problems = [*problems, Problem(a.source or a.id, REPEATED_ONLY)]

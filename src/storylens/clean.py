@@ -301,6 +301,15 @@ def clean_text(raw: str, *, title: str | None = None) -> Cleaned:
                    removed=removed)
 
 
+def headline_only(title: str | None, body: str) -> bool:
+    """Whether an item with this title and cleaned body is a headline-only article: a title with words
+    and a body shorter than it (none, or a teaser line shorter than the headline). Headline feeds and
+    aggregator exports carry such items; the item is kept, clustered on its title (issue 16), instead
+    of being dropped for having no text left."""
+    title = normalize_line(title or "")
+    return bool(_words(title)) and len(body.strip()) < len(title)
+
+
 # Characters no article holds on purpose and that break encoders downstream: lone surrogates (no UTF-8
 # form: spaCy, the JSON writer and SQLite raise on them), NUL and the C0/C1 controls other than tab,
 # newline, carriage return and form feed, and the Unicode noncharacters.
@@ -459,6 +468,9 @@ def without_repeated(articles: list[Any]) -> list[Any]:
 
 def drop_repeated(articles: list[Any]) -> tuple[list[Any], list[Any]]:
     """``without_repeated``, split: the articles with text left, and those left with none (the caller
-    skips them, as it does an article clean_text leaves empty)."""
+    skips them, as it does an article clean_text leaves empty). A headline-only article (no text to
+    begin with) is kept; an article that had text and lost all of it here is not one, and is skipped."""
     cleaned = without_repeated(articles)
-    return [a for a in cleaned if a.text.strip()], [a for a in cleaned if not a.text.strip()]
+    keep = [bool(a.text.strip()) or bool(getattr(before, "headline_only", False))
+            for a, before in zip(cleaned, articles)]
+    return [a for a, k in zip(cleaned, keep) if k], [a for a, k in zip(cleaned, keep) if not k]

@@ -165,10 +165,19 @@ def terms_of(title: str, text: str, language: str = "en") -> dict[str, float]:
 
 
 def lead_text(article: Article) -> str:
-    """Title and the first LEAD_WORDS words: the text the embedding reads."""
+    """Title and the first LEAD_WORDS words: the text the embedding reads (a headline-only article's
+    title and description)."""
+    if article.headline_only:
+        return headline_text(article)
     words = article.text.split()[:LEAD_WORDS]
     body = " ".join(words)
     return f"{article.title}. {body}" if article.title else body
+
+
+def headline_text(article: Article) -> str:
+    """What a headline-only article is read as, for clustering and for finding its copies: its title
+    and, when it has one, its description."""
+    return f"{article.title}. {article.description}" if article.description else article.title
 
 
 def day_of(published: str | None) -> float | None:
@@ -196,7 +205,8 @@ def featurize(articles: Sequence[Article], embedder: object) -> list[Features]:
     leads = [lead_text(a) for a in articles]
     parts = [embedder.embed(leads[k:k + EMBED_CHUNK]) for k in range(0, len(leads), EMBED_CHUNK)]  # type: ignore[attr-defined]
     dense = np.vstack(parts)
-    return [Features(dense[i].astype(np.float32), terms_of(a.title, a.text, _language(a)), day_of(a.published),
+    return [Features(dense[i].astype(np.float32), terms_of(a.title, a.text or a.description or "", _language(a)),
+                     day_of(a.published),
                      reads(embedder, a.language))
             for i, a in enumerate(articles)]
 

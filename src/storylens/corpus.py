@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from .clean import REPEATED_ONLY, drop_repeated
-from .cluster import DEFAULT_LEVEL, Clusterer, central_title, cluster_articles, featurize, reads
+from .cluster import (
+    DEFAULT_LEVEL,
+    Clusterer,
+    central_title,
+    cluster_articles,
+    featurize,
+    headline_text,
+    reads,
+)
 from .config import BATCH  # articles per ingest transaction (the reason for its value is there)
 from .dedup import Match, NearDuplicates, text_key
 from .model import Article, Brief, Problem, Reuse, Span, Story
@@ -74,6 +82,11 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+def body_of(a: Article) -> str:
+    """The text an article's copies are found by: its text, or a headline-only article's headline."""
+    return headline_text(a) if a.headline_only else a.text
+
+
 def _place(a: Article) -> str:
     return a.url or a.source or a.id
 
@@ -105,12 +118,12 @@ class _Ingester:
         taken.add(new)
         return new
 
-    def _sort(self, batch: list[Article]) -> tuple[list[tuple[Article, str, bytes, Match | None]], list[Article]]:
+    def _sort(self, batch: list[Article]) -> tuple[list[tuple[Article, str, bytes | None, Match | None]], list[Article]]:
         """Each new article with its key, signature and the article it copies; the rest are skipped."""
         rows, seen, taken = [], self._seen, self._taken
         sigs = self.near.signatures([a.text for a in batch])
         for a, sig in zip(batch, sigs):
-            key = text_key(a.text)
+            key = text_key(body_of(a))
             if (key, _place(a)) in seen or self.store.copy_of(key, _place(a)):
                 self.report.already += 1
                 continue
@@ -118,7 +131,10 @@ class _Ingester:
             fresh = self._fresh_id(a.id, taken)
             if fresh != a.id:  # a copy under its stored id: the article read is not changed in place
                 a = replace(a, id=fresh)
-            match = self.near.add(a.id, a.text, sig)
+            if a.headline_only:  # exact copies only, and no signature (dedup.NearDuplicates.add_exact)
+                match, sig = self.near.add_exact(a.id, body_of(a)), None
+            else:
+                match = self.near.add(a.id, a.text, sig)
             rows.append((a, key, sig, match))
         return rows, [a for a, _, _, m in rows if m is None]
 
@@ -170,7 +186,7 @@ class _Ingester:
             store.move_members(moved)  # after the merges: ``moved`` holds where split articles end up
             self._save_stories(touched | {k for _, k in merges}, existed, now)
 
-    def _put(self, a: Article, key: str, sig: bytes, match: Match | None, f: Any, now: str) -> None:
+    def _put(self, a: Article, key: str, sig: bytes | None, match: Match | None, f: Any, now: str) -> None:
         store = self.store
         dup = None
         if match is not None:
@@ -178,7 +194,8 @@ class _Ingester:
             self._copied[a.id] = original
             dup = (original, "exact" if match.exact else "near", round(match.similarity, 4))
         store.put_article(a, key=key, place=_place(a), added=now, duplicate=dup)
-        store.put_signature(a.id, sig)
+        if sig is not None:  # a headline-only article has none
+            store.put_signature(a.id, sig)
         store.put_sentences(a.id, sentence_spans(a.text))
         if f is not None:
             store.put_features(a.id, self.embedder.name, f.dense, f.terms, f.day)
@@ -301,7 +318,10 @@ def cluster(articles: list[Article], *, embedder: Any = None, level: str = DEFAU
 
         embedder = get_embedder(load_settings(embedder=embedder, **settings).embedder)
     near = NearDuplicates()
-    copies = near.add_many((a.id, a.text) for a in articles)
+    copies = near.add_many((a.id, a.text) for a in articles if not a.headline_only)
+    for a in articles:  # headline-only articles: exact copies only (dedup.NearDuplicates.add_exact)
+        if a.headline_only and (match := near.add_exact(a.id, body_of(a))) is not None:
+            copies[a.id] = match
     kept = [a for a in articles if a.id not in copies]
     stories = cluster_articles(kept, embedder=embedder, level=level)
     story_of = {aid: s for s in stories for aid in s.articles}
@@ -380,7 +400,7 @@ def fold_copies(brief: Brief, copies: Iterable[tuple[Article, tuple[str, str, fl
     texts = {a.id: a.text for a in brief.articles}
     for copy, (original, kind, similarity) in copies:
         brief.articles.append(copy)
-        if original not in texts:
+        if not texts.get(original):  # not in the brief, or a headline-only article: no text to reuse
             continue
         brief.reuse.append(Reuse(Span(original, 0, len(texts[original]), texts[original]),
                                  Span(copy.id, 0, len(copy.text), copy.text), float(similarity),

@@ -389,6 +389,19 @@ class NearDuplicates:
         norm = normalize(text)
         return self._add(article_id, _key(norm), shingle_hashes(norm), sig)
 
+    def add_exact(self, article_id: str, text: str) -> Match | None:
+        """Index one article for exact copies only: the earlier article with the same normalised text,
+        or None. It gets no signature and is never a near copy, nor found as one: a headline-only
+        article (issue 16) is too short for shared shingles to mean copying (two headlines that differ
+        in one place name share most of their 5-word shingles)."""
+        if article_id in self._seen:
+            return self._seen[article_id]
+        key = _key(normalize(text))
+        match = Match(self._keys[key], 1.0, exact=True) if key in self._keys else None
+        self._keys.setdefault(key, article_id)
+        self._seen[article_id] = match
+        return match
+
     def add_many(self, items: Iterable[Item]) -> dict[str, Match]:
         """Add ``(id, text)`` pairs in order; the duplicates found, each with the article it copies."""
         found: dict[str, Match] = {}

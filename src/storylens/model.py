@@ -14,7 +14,8 @@ ARTICLE_SCHEMA = "storylens.article/1"
 STORIES_SCHEMA = "storylens.stories/1"
 STORY_LIST_SCHEMA = "storylens.story-list/1"
 # the fields of schema storylens.article/1, in the order they are written
-ARTICLE_FIELDS = ("id", "title", "author", "outlet", "published", "url", "language", "text")
+ARTICLE_FIELDS = ("id", "title", "author", "outlet", "published", "url", "language", "text", "description",
+                  "headline_only")
 
 T = TypeVar("T")
 
@@ -43,7 +44,13 @@ class Span:
 
 @dataclass
 class Article:
-    """A cleaned article. ``removed`` lists the lines cleaning took out, with the reason."""
+    """A cleaned article. ``removed`` lists the lines cleaning took out, with the reason.
+
+    A headline-only article (an item of a headline feed or an aggregator export: a title and no body,
+    or a body shorter than its title) has an empty ``text``; ``description`` holds the short summary
+    such an item may carry (a feed's or an export's ``description``). It is clustered on its title and
+    description, listed in its story, and read by the analysis only as a headline (``headline_only``).
+    """
 
     id: str
     text: str
@@ -55,9 +62,16 @@ class Article:
     language: str | None = None
     source: str | None = None
     removed: list[dict[str, str]] = field(default_factory=list)
+    description: str | None = None
+
+    @property
+    def headline_only(self) -> bool:
+        """A title and no text: the article is a headline (derived, so it cannot disagree with the text)."""
+        return not self.text.strip() and bool(self.title.strip())
 
     def to_dict(self, *, full: bool = True) -> dict[str, Any]:
         d = asdict(self)
+        d["headline_only"] = self.headline_only
         if not full:
             d.pop("removed")
             d.pop("source")

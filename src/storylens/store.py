@@ -122,6 +122,11 @@ MIGRATIONS: list[str] = [
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO settings SELECT 'level', 'event' WHERE EXISTS (SELECT 1 FROM stories);
     """,
+    # 6: an article's description (issue 16): the short summary a headline-only item may carry (its
+    # text is empty; it is clustered on title and description). Older articles have none.
+    """
+    ALTER TABLE articles ADD COLUMN description TEXT;
+    """,
 ]
 
 # Seconds a statement waits for another connection's write to end before "database is locked". An
@@ -328,10 +333,10 @@ class Store:
         dup = duplicate or (None, None, None)
         self.db.execute(
             "INSERT INTO articles (id, key, place, title, outlet, author, url, published, language, source,"
-            " text, removed, added, duplicate_of, duplicate_kind, duplicate_similarity)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " text, removed, added, duplicate_of, duplicate_kind, duplicate_similarity, description)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (a.id, key, place, a.title or "", a.outlet, a.author, a.url, a.published, a.language, a.source,
-             a.text, json.dumps(a.removed), added, *dup))
+             a.text, json.dumps(a.removed), added, *dup, a.description))
 
     def put_sentences(self, article_id: str, spans: Sequence[tuple[int, int]]) -> None:
         self.db.executemany("INSERT INTO sentences VALUES (?,?,?,?)",
@@ -379,11 +384,11 @@ class Store:
 
     def article(self, article_id: str) -> Article:
         row = self.db.execute(
-            "SELECT id, text, title, outlet, author, url, published, language, source, removed"
+            "SELECT id, text, title, outlet, author, url, published, language, source, removed, description"
             " FROM articles WHERE id=?", (article_id,)).fetchone()
         if row is None:
             raise StoreError(f"no article with id '{article_id}'", self.path)
-        return Article(*row[:9], removed=json.loads(row[9]))
+        return Article(*row[:9], removed=json.loads(row[9]), description=row[10])
 
     def duplicate_links(self, ids: Sequence[str]) -> dict[str, tuple[str, str, float]]:
         """For each duplicate among ``ids``: (original id, kind, similarity)."""

@@ -92,11 +92,12 @@ def ingest(sources: tuple[str, ...], db: str | None, strict: bool, fmt: str, bat
            embedder: str | None, level: str | None) -> None:
     """Read SOURCES into the store: deduplicate, cluster into stories, keep everything.
 
-    SOURCES are files (.txt, .html, .jsonl, WARC/WARC.GZ incl. CC-NEWS, RSS/Atom feeds, lists
-    of URLs), directories, http(s) URLs of pages or feeds, or - for JSONL on stdin. The same
-    article twice is stored once; copies of an earlier article are stored and linked to it. Each
-    batch is committed on its own, so an interrupted run keeps what it committed and a rerun
-    continues. Inputs that cannot be read are reported one line each and skipped. One ingest
+    SOURCES are files (.txt, .html, .jsonl, .json (an array of JSONL records), WARC/WARC.GZ incl.
+    CC-NEWS, RSS/Atom feeds, lists of URLs), directories, http(s) URLs of pages or feeds, or - for
+    JSONL on stdin. An item with a title and no body is kept as a headline-only article, clustered
+    on its title. The same article twice is stored once; copies of an earlier article are stored
+    and linked to it. Each batch is committed on its own, so an interrupted run keeps what it
+    committed and a rerun continues. Inputs that cannot be read are reported one line each and skipped. One ingest
     writes to a store at a time; a second one says it is waiting for the store and starts when
     the first ends.
     """

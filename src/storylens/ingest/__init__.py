@@ -22,7 +22,7 @@ from ..model import Article, Problem
 from ._files import SNIFF_BYTES, irregular_reason, os_reason
 from .feed import FEED_SUFFIXES, looks_like_feed, read_feed_bytes, read_feed_file
 from .html import article_from_html, looks_like_html, read_html_file
-from .jsonl import read_jsonl, read_jsonl_stream
+from .jsonl import read_json, read_jsonl, read_jsonl_stream
 from .limits import Truncated, truncation_notes
 from .remote import is_url_list_file, read_url_items, read_url_list
 from .text import article_from_text, read_text_file
@@ -31,7 +31,7 @@ from .warc import is_warc_name, looks_like_warc, read_warc
 
 __all__ = [
     "STDIN", "SUFFIXES", "Truncated", "article_from_html", "article_from_text", "extract", "fetch_bytes", "fetch_html",
-    "file_kind", "iter_records", "read_feed_bytes", "read_feed_file", "read_html_file", "read_inputs", "read_jsonl",
+    "file_kind", "iter_records", "read_feed_bytes", "read_feed_file", "read_html_file", "read_inputs", "read_json", "read_jsonl",
     "read_jsonl_stream", "read_one", "read_records", "read_text_file", "read_url", "read_url_items",
     "read_url_list", "read_warc", "walk",
 ]
@@ -87,9 +87,11 @@ def _head(path: Path) -> bytes:
 
 
 def file_kind(path: str | Path) -> str:
-    """How a file is read: ``warc``, ``jsonl``, ``feed``, ``html``, ``urls`` or ``text``.
+    """How a file is read: ``warc``, ``jsonl``, ``json``, ``feed``, ``html``, ``urls`` or ``text``.
 
     Known suffixes decide (a .txt file whose lines are all URLs is ``urls``); other files are sniffed.
+    A .json file (an array of JSONL records) is read when named; a directory walk leaves .json files
+    alone (they are as often settings or gold files as exports).
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -97,6 +99,8 @@ def file_kind(path: str | Path) -> str:
         return "warc"
     if suffix == ".jsonl":
         return "jsonl"
+    if suffix == ".json":
+        return "json"
     if suffix in FEED_SUFFIXES:
         return "feed"
     if suffix in HTML_SUFFIXES:
@@ -126,6 +130,8 @@ def _file_items(path: Path, timeout: float) -> Iterator[_Item]:
     kind = file_kind(path)
     if kind == "jsonl":
         yield from _records(read_jsonl(path))
+    elif kind == "json":
+        yield from _records(read_json(path))
     elif kind == "warc":
         yield from _articles(read_warc(path))
     elif kind == "feed":

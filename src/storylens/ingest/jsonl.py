@@ -1,9 +1,12 @@
-"""JSONL exports: one article per line, as plain text (``text``) or as a page (``html``).
+"""JSONL exports: one article per line, as plain text (``text``) or as a page (``html``); and JSON
+files (``.json``) holding an array of the same records, read like JSONL.
 
-Fields: ``id``, ``title``, ``text`` or ``html``; optional ``url, outlet, author, published, language``;
-optional ``story`` (a story label for a later multi-story mode). Each line gives an Article or a
-Problem whose source is ``path:LINE``; the second item of each pair holds the record's fields that
-Article has no place for (``story`` and any unknown keys), so nothing in the export is lost.
+Fields: ``id``, ``title``, ``text`` or ``html``; optional ``url, outlet, author, published, language,
+description``; optional ``story`` (a story label for a later multi-story mode). A record with a title
+and no body (a headline feed's item) is a headline-only article (ingest.text.headline_article). Each
+line gives an Article or a Problem whose source is ``path:LINE`` (``path:N`` for the Nth item of a JSON
+array); the second item of each pair holds the record's fields that Article has no place for
+(``story`` and any unknown keys), so nothing in the export is lost.
 """
 
 from __future__ import annotations
@@ -14,20 +17,23 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..clean import INVALID_REASON, scrub
+from ..clean import INVALID_REASON, headline_only, scrub
 from ..errors import InputError
 from ..model import Article, Problem
 from ._files import MAX_BYTES, SNIFF_BYTES, check_text, os_reason, too_large_reason, utf8_reason
-from .html import article_from_html
-from .text import article_from_text
+from .html import NO_ARTICLE, article_from_html
+from .text import article_from_text, headline_article
 
 Record = tuple[Article | Problem, dict[str, Any]]
 
 # How standard input is named in problems (``<stdin>:3``), as Python names it in tracebacks.
 STDIN_NAME = "<stdin>"
 
-STRING_FIELDS = ("title", "text", "html", "url", "outlet", "author", "published", "language", "story")
-ARTICLE_FIELDS = frozenset({"id", "title", "text", "html", "url", "outlet", "author", "published", "language"})
+STRING_FIELDS = ("title", "text", "html", "url", "outlet", "author", "published", "language", "story",
+                 "description")
+ARTICLE_FIELDS = frozenset({"id", "title", "text", "html", "url", "outlet", "author", "published", "language",
+                            "description"})
+NO_BODY = "record has no 'text', 'html' or 'title'"
 _OVERRIDES = ("title", "url", "outlet", "author", "published", "language")
 _JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number",
                bool: "boolean", type(None): "null"}
@@ -69,8 +75,8 @@ def _check_fields(record: dict[str, Any], source: str) -> None:
                          "fraction or an exponent)", source)
     if rid is not None and (isinstance(rid, bool) or not isinstance(rid, (str, int))):
         raise InputError(f"field 'id' must be a string or a whole number, not {_json_type(rid)}", source)
-    if not (record.get("text") or "").strip() and not (record.get("html") or "").strip():
-        raise InputError("record has no 'text' or 'html'", source)
+    if not any((record.get(name) or "").strip() for name in ("text", "html", "title")):
+        raise InputError(NO_BODY, source)
 
 
 def article_from_record(record: dict[str, Any], *, source: str, default_id: str) -> Article:
@@ -80,17 +86,39 @@ def article_from_record(record: dict[str, Any], *, source: str, default_id: str)
     record, replaced = _scrubbed(record)
     article_id = str(record["id"]).strip() if record.get("id") is not None else ""
     article_id = article_id or default_id
-    title = record.get("title") or None
+    title, description = record.get("title") or None, record.get("description") or None
     if (record.get("text") or "").strip():
-        article = article_from_text(record["text"], source=source, article_id=article_id, title=title)
-    else:
-        article = article_from_html(record["html"], source=source, url=record.get("url") or None,
-                                    article_id=article_id)
+        article = article_from_text(record["text"], source=source, article_id=article_id, title=title,
+                                    description=description)
+    elif (record.get("html") or "").strip():
+        article = _from_html(record, source, article_id)
+    else:  # a title and no body: a headline feed's item
+        article = headline_article(title or "", source=source, article_id=article_id, description=description)
     for name in _OVERRIDES:
         if record.get(name):
             setattr(article, name, record[name])
     if replaced:
         article.removed.append({"line": f"{replaced} characters", "reason": INVALID_REASON})
+    return article
+
+
+def _from_html(record: dict[str, Any], source: str, article_id: str) -> Article:
+    """The article of a record's page; a page with no article text and a record with a title is a
+    headline-only article (the page held nothing but its frame)."""
+    title = (record.get("title") or "").strip()
+    try:
+        article = article_from_html(record["html"], source=source, url=record.get("url") or None,
+                                    article_id=article_id)
+    except InputError as exc:
+        if not title or exc.reason != NO_ARTICLE:
+            raise
+        return headline_article(title, source=source, article_id=article_id,
+                                description=record.get("description") or None)
+    if headline_only(title or article.title, article.text):  # a page whose body is shorter than its title
+        return headline_article(title or article.title, source=source, article_id=article_id,
+                                description=record.get("description") or article.text, removed=article.removed)
+    if record.get("description"):
+        article.description = " ".join(record["description"].split())
     return article
 
 
@@ -146,6 +174,69 @@ def read_jsonl(path: str | Path) -> Iterator[Record]:
         yield item
     if count == 0:
         raise InputError("empty file" if _is_empty(path) else "no JSON records in the file", str(path))
+
+
+# Largest .json file read: a JSON array is parsed whole (the standard library cannot stream one), unlike
+# JSONL, which is read line by line. 100 MB is ten times the limit of one input file (_files.MAX_BYTES)
+# and about 600,000 headline items of ~160 bytes; a bigger export is read as JSONL, in constant memory.
+JSON_MAX_BYTES = 100_000_000
+# Keys under which a JSON object may hold its array of records ({"items": [...]}, {"articles": [...]}).
+_ARRAY_KEYS = ("items", "articles", "records", "data", "entries", "results")
+
+
+def _json_items(path: Path) -> list[Any]:
+    """The records of a .json file: a top-level array, the array of an object's ``items`` (or
+    ``articles``, ``records``...), or one object that is itself a record."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > JSON_MAX_BYTES:
+            raise InputError(f"JSON file too large ({size / 1_000_000:.1f} MB > {JSON_MAX_BYTES // 1_000_000} MB "
+                             "limit; write it as JSONL, one record a line)", source)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(os_reason(exc), source) from exc
+    if not data.strip():
+        raise InputError("empty file", source)
+    check_text(data[:SNIFF_BYTES], source)
+    try:
+        value = json.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(utf8_reason(exc), source) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", source) from exc
+    except (ValueError, RecursionError) as exc:
+        raise InputError("JSON nested too deeply or a number too long to read", source) from exc
+    if isinstance(value, dict):
+        arrays = [value[k] for k in _ARRAY_KEYS if isinstance(value.get(k), list)]
+        if arrays:
+            return list(arrays[0])
+        if any(k in value for k in ("title", "text", "html")):
+            return [value]
+        raise InputError("a JSON object with no array of records (expected [...] or {\"items\": [...]})", source)
+    if not isinstance(value, list):
+        raise InputError(f"not a JSON array of records (a {_json_type(value)})", source)
+    return value
+
+
+def read_json(path: str | Path) -> Iterator[Record]:
+    """Yield (Article or Problem, extra fields) per record of a .json file, as :func:`read_jsonl` does per
+    line: item N (from 1) is named ``path:N`` and gets the id ``STEM-N`` when it has none. Raises
+    InputError when the file cannot be read, is not JSON, or holds no records."""
+    path = Path(path)
+    items = _json_items(path)
+    if not items:
+        raise InputError("no JSON records in the file (an empty array)", str(path))
+    for number, record in enumerate(items, 1):
+        source = f"{path}:{number}"
+        try:
+            if not isinstance(record, dict):
+                raise InputError(f"not a JSON object (a {_json_type(record)})", source)
+            article = article_from_record(record, source=source, default_id=f"{path.stem}-{number}")
+        except InputError as exc:
+            yield Problem.of(exc, source), {}
+            continue
+        yield article, {k: v for k, v in record.items() if k not in ARTICLE_FIELDS}
 
 
 def _stream_lines(stream: IO[bytes] | IO[str]) -> Iterator[tuple[int, bytes]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..clean import clean_text
+from ..clean import clean_text, headline_only, normalize_line
 from ..errors import InputError
 from ..model import Article
 from ..nlp import detect_language
@@ -14,14 +14,21 @@ from .limits import bound_text, removed_entry
 NO_TEXT = "no article text left after cleaning"
 
 
-def article_from_text(raw: str, *, source: str, article_id: str, title: str | None = None) -> Article:
+def article_from_text(raw: str, *, source: str, article_id: str, title: str | None = None,
+                      description: str | None = None) -> Article:
     """Clean plain text into an Article; ``title`` (when given) is dropped from the body.
 
-    Raises InputError when nothing is left after cleaning. Text past the per-article limit is cut at
-    a sentence end before cleaning (limits.py) and the cut recorded in ``removed``.
+    A title with no body left, or a body shorter than the title (clean.headline_only), gives a
+    headline-only article: no text, the short body (or the given ``description``) as its description.
+    Raises InputError when nothing is left after cleaning and there is no title. Text past the
+    per-article limit is cut at a sentence end before cleaning (limits.py) and the cut recorded in
+    ``removed``.
     """
     text, note = bound_text(raw)
     cleaned = clean_text(text, title=title) if title else clean_text(text)
+    if headline_only(title or cleaned.title, cleaned.text):
+        return headline_article(title or cleaned.title, source=source, article_id=article_id,
+                                description=description or cleaned.text, removed=cleaned.removed)
     if not cleaned.text.strip():
         raise InputError(NO_TEXT, source)
     if note:
@@ -35,7 +42,16 @@ def article_from_text(raw: str, *, source: str, article_id: str, title: str | No
         language=detect_language(cleaned.text),
         source=source,
         removed=cleaned.removed,
+        description=" ".join((description or "").split()) or None,
     )
+
+
+def headline_article(title: str, *, source: str, article_id: str, description: str | None = None,
+                     removed: list[dict[str, str]] | None = None) -> Article:
+    """A headline-only article: the title (and a short description) and no text (model.Article)."""
+    title, description = normalize_line(title), " ".join((description or "").split()) or None
+    return Article(id=article_id, text="", title=title, language=detect_language(f"{title} {description or ''}"),
+                   source=source, removed=list(removed or []), description=description)
 
 
 def read_text_file(path: str | Path, *, article_id: str | None = None) -> Article:
