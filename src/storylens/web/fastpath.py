@@ -8,11 +8,23 @@ the static style sheet). Here one read of the version, on one connection kept by
 thread, decides: when the page of that version is cached it is sent at once; anything else (a story
 not rendered yet or changed since, a merged id, an unknown one) goes on to the route as before, so
 the answers are the same. The guards (Host, cross-site, security headers) sit outside this.
+
+A cached page is kept as :class:`CachedPage`: its bytes, the same gzip-compressed once (a story page
+is 0.1-1.3 MB of HTML that compresses 8-14 times: sending 60 KB instead of 810 KB is what a reader on
+a network waits for, and what the server's sockets copy), and an entity tag, so that a browser coming
+back to an unchanged story gets ``304 Not Modified`` and no body. The route and this middleware answer
+through :func:`page_answer`, so the first response of a page and every later one carry the same
+headers. (Compression next to secrets is what BREACH reads; a story page holds none: no token, no
+cookie value, nothing of the request echoed.)
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -22,6 +34,74 @@ _PREFIX = "/stories/"
 # Seconds a version read waits for a writer before the request goes on to the route instead (a
 # reader under WAL waits only while a checkpoint or migration holds the database).
 READ_TIMEOUT = 0.05
+# zlib level of the cached gzip copy: made once per story version (an 810 KB page: 21 ms at 6 for
+# 60 KB, 27 ms at 9 for 59 KB, 9 ms at 1 for 90 KB), so the default level costs nothing per request.
+GZIP_LEVEL = 6
+# A page is revalidated on every visit (its story can change with any ingest); unchanged, it is a 304.
+CACHE_CONTROL = b"no-cache"
+Headers = list[tuple[bytes, bytes]]
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A rendered page as it is sent: the HTML, its gzip copy and its entity tag."""
+
+    body: bytes
+    gzipped: bytes
+    etag: bytes  # weak: the identity and the gzip bytes are one page (RFC 9110 8.8.1)
+
+    @classmethod
+    def of(cls, body: bytes) -> CachedPage:
+        tag = hashlib.blake2b(body, digest_size=12).hexdigest()
+        return cls(body, gzip.compress(body, GZIP_LEVEL, mtime=0), f'W/"{tag}"'.encode())
+
+
+def _values(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str:
+    return ",".join(v.decode("latin-1") for k, v in headers if k == name)
+
+
+def not_modified(etag: bytes, if_none_match: str) -> bool:
+    """Whether an If-None-Match header names ``etag`` (weak comparison, as the RFC asks for GET)."""
+    mine = etag.decode("latin-1").removeprefix("W/")
+    for tag in if_none_match.split(","):
+        tag = tag.strip()
+        if tag == "*" or tag.removeprefix("W/") == mine:
+            return True
+    return False
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip (``gzip``, ``x-gzip`` or ``*``, with q above 0)."""
+    star = None
+    for item in accept_encoding.lower().split(","):
+        name, _, params = item.partition(";")
+        name, q = name.strip(), 1.0
+        for param in params.split(";"):
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if name in ("gzip", "x-gzip"):
+            return q > 0
+        if name == "*":
+            star = q > 0
+    return bool(star)
+
+
+def page_answer(page: CachedPage, request_headers: Iterable[tuple[bytes, bytes]]) -> tuple[int, Headers, bytes]:
+    """(status, headers, body) of a cached page for a GET with these headers: 304 when the client
+    holds this version, else the gzip copy when it takes gzip, else the HTML."""
+    headers = list(request_headers)
+    common: Headers = [(b"etag", page.etag), (b"cache-control", CACHE_CONTROL), (b"vary", b"accept-encoding")]
+    if not_modified(page.etag, _values(headers, b"if-none-match")):
+        return 304, common, b""
+    common.insert(0, (b"content-type", b"text/html; charset=utf-8"))
+    if accepts_gzip(_values(headers, b"accept-encoding")):
+        return 200, [*common, (b"content-encoding", b"gzip"), (b"content-length", str(len(page.gzipped)).encode())], \
+            page.gzipped
+    return 200, [*common, (b"content-length", str(len(page.body)).encode())], page.body
 
 
 class CachedStoryPages:
@@ -49,9 +129,8 @@ class CachedStoryPages:
             version = self._version(story)
             page = None if version is None else self.library.pages.get((story, version, "page"))
             if page is not None:
-                await send({"type": "http.response.start", "status": 200,
-                            "headers": [(b"content-type", b"text/html; charset=utf-8"),
-                                        (b"content-length", str(len(page)).encode())]})
-                await send({"type": "http.response.body", "body": page})
+                status, headers, body = page_answer(page, scope.get("headers", ()))
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)

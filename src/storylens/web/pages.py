@@ -15,6 +15,7 @@ from .. import __version__
 from ..model import Brief, Story
 from ..render.html import View
 from .app import WebState, state
+from .fastpath import CachedPage, page_answer
 from .forms import FormError, read_add_form
 from .service import NotFound, WebLinks, article_path, story_path
 
@@ -51,8 +52,10 @@ def story(request: Request, story_id: str) -> Response:
     page = web.library.pages.get(key)
     if page is None:
         brief = web.library.brief(sid)
-        page = web.library.pages.put(key, render(request, "story.html.j2", v=View(brief, WebLinks())).body)
-    return HTMLResponse(page)
+        html = render(request, "story.html.j2", v=View(brief, WebLinks())).body
+        page = web.library.pages.put(key, CachedPage.of(bytes(html)))
+    status, headers, body = page_answer(page, request.scope.get("headers", ()))
+    return Response(body, status_code=status, headers={k.decode(): v.decode("latin-1") for k, v in headers})
 
 
 def _focus(hl: str | None) -> tuple[int, int] | None:

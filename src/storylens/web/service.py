@@ -23,8 +23,9 @@ from ..render.html import Links
 from ..store import Removed, Store, StoryRow
 
 # Briefs and rendered story pages kept in memory. A brief of a ~10-article story is ~100 KB as
-# objects and a page ~50-100 KB of HTML; 64 of each stays under ~15 MB and covers the stories a
-# newsroom has open at once. Older entries are dropped first.
+# objects and a page ~50-100 KB of HTML (with its gzip copy, a tenth of that; fastpath.CachedPage);
+# 64 of each stays under ~15 MB and covers the stories a newsroom has open at once (a 100-article
+# story's page is 1.3 MB). Older entries are dropped first.
 CACHE_ENTRIES = 64
 
 K = TypeVar("K", bound=Hashable)
@@ -94,7 +95,7 @@ class Library:
         self._analyze = analyze or _show
         self._analysis = threading.Lock()  # one analysis at a time: each uses both cores for seconds
         self.briefs: LRU[tuple[str, int], Brief] = LRU()
-        self.pages: LRU[tuple[str, int, str], Any] = LRU()
+        self.pages: LRU[tuple[str, int, str], Any] = LRU()  # fastpath.CachedPage
         self.listings: LRU[tuple[Any, ...], StoryPage] = LRU()
 
     def store(self) -> Store:
