@@ -140,3 +140,40 @@ def test_speakers_of_the_third_reading_rules():
     assert ("Ada Stone", "We will build the bridge this year") in found
     assert ("Paul Dent", "We will see what the council decides in the end") in found
     assert not any("winter giant" in text for _, text in found)
+
+
+def test_speakers_of_the_done_means_reading_rules():
+    """Invented sentences for the rules made from the Done-means reading (benchmarks/judged/quotes-2050.jsonl):
+    a surname several people of the story share is the one the story names most, unless another of them
+    was just named as a subject; a name beside "his fiancee" is no "he"; a name the tagger ran into its
+    speech verb is the name alone."""
+    gunman = _quotes_of(
+        "Tom Vance shot at a car outside a store. Tom Vance was arrested that night.\n\n"
+        "Prosecutors said Tom Vance fired ten times. Tom Vance denied it.\n\n"
+        "He wrote to his parents, Carl and Rita Vance, from jail.\n\n"
+        "\"I was the one who was attacked that night,\" Vance wrote.")
+    assert ("Tom Vance", "I was the one who was attacked that night") in gunman
+    grandmother = _quotes_of(
+        "Ben Lowe died in May. Ben Lowe was two. Police found Ben Lowe in a park.\n\n"
+        "Ben's grandmother, Jane Lowe, said she was pleased with the ruling.\n\n"
+        "\"She does not deserve any bond at all,\" Lowe said.")
+    assert ("Jane Lowe", "She does not deserve any bond at all") in grandmother
+    fiancee = _quotes_of(
+        "Tom Vance spoke from jail on Monday.\n\n"
+        "In the call with his fiancee, Rita Lamb, he also complained about the food, but added: "
+        "\"I guess it would be better than being out there with them.\"")
+    assert all(speaker != "Rita Lamb" for speaker, _ in fiancee)
+    assert all(" tells " not in speaker and " told " not in speaker for speaker, _ in gunman + grandmother + fiancee)
+
+
+def test_claim_pronouns_inside_a_quotation_or_before_a_that_clause_name_nobody():
+    """A sentence that opens inside a quotation keeps the speaker's pronoun as it is, and "It's well
+    established that ..." is a dummy subject (claim referents, analyze/present.py)."""
+    from storylens.analyze.present import _expletive, _inside_quotation
+    from storylens.nlp import load_spacy
+
+    text = 'In a call, his father told him, "This thing is viral. It is all over the place."'
+    assert _inside_quotation(text, text.index("It is all"))
+    assert not _inside_quotation(text, text.index("In a call"))
+    doc = load_spacy()("It’s well-established that a court can find a contract valid without a signature.")
+    assert _expletive(doc[:])

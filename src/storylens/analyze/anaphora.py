@@ -157,7 +157,23 @@ def person_mentions(docs: list[tuple[int, Any]], starts: list[int], surnames: di
             subject = in_subject_phrase(ent.root)
             out.append(Mention(offset + ent.start_char, line_index(starts, offset + ent.start_char),
                                key, subject, subject and main_clause(ent.root), offset + ent.sent.start_char))
-    return out
+        # a surname the tagger left out of its entities ("Weir says ..."): a mention of its person
+        people = set(surnames.values())
+        for t in doc:
+            if t.tag_ != "NNP" or t.ent_type_ or not t.text[:1].isupper() \
+                    or (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN"):
+                continue
+            key = None
+            if t.i and doc[t.i - 1].pos_ == "PROPN":  # a full name the tagger left out ("Jane Roe")
+                run = name_key(f"{doc[t.i - 1].text} {t.text}")
+                key = run if run in people else None
+            else:
+                key = surnames.get(t.lower_)
+            if key and not any(a <= t.idx < z for a, z in inside):
+                subject = in_subject_phrase(t)
+                out.append(Mention(offset + t.idx, line_index(starts, offset + t.idx), key, subject,
+                                   subject and main_clause(t), offset + t.sent.start_char))
+    return sorted(out, key=lambda m: m.start)
 
 
 def main_clause(token: Any) -> bool:
@@ -194,6 +210,25 @@ def in_subject_phrase(token: Any) -> bool:
 
 # Subject pronouns and honorifics that tell a person's gender.
 _MALE, _FEMALE = {"he", "mr"}, {"she", "mrs", "ms", "miss"}
+# Nouns a name stands in apposition with that tell the person's gender ("his fiancee, Jane Roe";
+# "Tom Roe, her father"): kin and the gendered nouns for a person.
+KIN_MALE = {"father", "husband", "son", "brother", "boyfriend", "fiance", "grandfather", "grandson", "uncle",
+            "nephew", "stepfather", "stepson", "man", "boy", "widower", "dad"}
+KIN_FEMALE = {"mother", "wife", "daughter", "sister", "girlfriend", "fiancee", "fiancée", "grandmother",
+              "granddaughter", "aunt", "niece", "stepmother", "stepdaughter", "woman", "girl", "widow", "mom",
+              "actress"}
+
+
+def _apposed_noun(ent: Any) -> Any | None:
+    """The common noun a name stands in apposition with ("her lawyer, X"; "X, his mother"), if any."""
+    root = ent.root
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        return root.head
+    found = next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+    if found is None and ent.start >= 2 and ent.doc[ent.start - 1].text == "," \
+            and ent.doc[ent.start - 2].pos_ == "NOUN":
+        found = ent.doc[ent.start - 2]  # "with his fiancee, Jane Roe, he ...", parsed as two subjects
+    return found
 
 
 def person_genders(docs: dict[str, list[tuple[int, Any]]], names: dict[str, str]) -> dict[str, str]:
@@ -217,18 +252,29 @@ def person_genders(docs: dict[str, list[tuple[int, Any]]], names: dict[str, str]
                 honorific = doc[first.start - 1].lower_.rstrip(".") if first.start else ""
                 after = [t.lower_ for t in doc[first.end : sent.end] if t.dep_ in ("nsubj", "nsubjpass")
                          and t.lower_ in ("he", "she") and not any(a <= t.idx < z for a, z in inside)]
-                for word in [honorific, *after[:1]]:
+                noun = _apposed_noun(first)
+                kin = "he" if noun is not None and noun.lemma_.lower() in KIN_MALE else \
+                    "she" if noun is not None and noun.lemma_.lower() in KIN_FEMALE else ""
+                if noun is not None and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children):
+                    # "her lawyer, X, said that she ...": the pronouns of the sentence are the other person's
+                    after = []
+                for word in [honorific, kin, *after[:1]]:
                     if word in _MALE or word in _FEMALE:
                         count = votes.setdefault(next(iter(people)), [0, 0])
                         count[0 if word in _MALE else 1] += 1
     return {p: ("m" if m > f else "f") for p, (m, f) in votes.items() if m != f}
 
 
+_INITIAL = re.compile(r"^[A-Z]\.$")
+
+
 def strip_title(name: str) -> str:
     """A name without the titles and abbreviations before it: "Air Chief Marshal Angus Houston" ->
     "Angus Houston", "ACM Houston" -> "Houston"; a name that is only a title stays as it is."""
     words = name.strip().split()
-    while len(words) > 1 and (words[0].endswith(".") or (words[0].isupper() and len(words[0]) > 1)
+    # an initial ("J. D. Roe") is part of the name, not an abbreviated title
+    while len(words) > 1 and ((words[0].endswith(".") and not _INITIAL.match(words[0]))
+                              or (words[0].isupper() and len(words[0]) > 1 and not _INITIAL.match(words[0]))
                               or words[0].casefold() in TITLES):
         words = words[1:]
     return " ".join(words)
@@ -252,18 +298,52 @@ def _name_runs(doc: Any) -> list[str]:
     return out
 
 
+# A surname several people of the story share ("Tom Roe", his mother "Ann Roe") stands for the one
+# whose full name the story gives at least this many times as often as any other's: news writing
+# calls its main person by the surname and relatives by their full or first names. (Reading 2050:
+# the gunman named in full 4 times, each parent once.)
+SURNAME_DOMINANCE = 2
+
+
 def surnames(docs: dict[str, list[tuple[int, Any]]]) -> dict[str, str]:
-    """Last word -> key of the one person of the story whose name ends with it (several: left out)."""
+    """Last word -> key of the person of the story whose name ends with it: the one such person, or
+    the one named SURNAME_DOMINANCE times as often as each other (else left out). A full name counts
+    when the tagger calls it a person (opening with a capital: "the Amber Alert" is none) or, when
+    another label, if a person's surname ends it (a "Jane Roe" tagged ORG beside "Tom Roe"); such a
+    full name maps onto itself too, so that its mentions count as a person's."""
     found: dict[str, dict[str, str]] = {}
+    counts: Counter[str] = Counter()
+    others: list[str] = []
     for pairs in docs.values():
         for _, doc in pairs:
             for ent in doc.ents:
                 key = name_key(strip_title(ent.text))
-                if ent.label_ == "PERSON" and " " in key:
-                    # "Donald J. Trump" and "Donald Trump" are one person: initials are left out
-                    plain = " ".join(w for w in key.split() if len(w) > 1)
-                    found.setdefault(key.split()[-1], {}).setdefault(plain, key)
-    out = {word: min(keys.values(), key=len) for word, keys in found.items() if len(keys) == 1}
+                if " " not in key:
+                    continue
+                if ent.label_ != "PERSON" or not ent.text[:1].isupper():
+                    if ent.label_ not in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC") or not ent.text[:1].isupper() \
+                            or not all(w[:1].isupper() for w in strip_title(ent.text).split()):
+                        continue
+                    others.append(key)
+                    continue
+                # "Donald J. Trump" and "Donald Trump" are one person: initials are left out
+                plain = " ".join(w for w in key.split() if len(w) > 1)
+                found.setdefault(key.split()[-1], {}).setdefault(plain, key)
+                counts[plain] += 1
+    promoted: set[str] = set()
+    for key in others:
+        plain = " ".join(w for w in key.split() if len(w) > 1)
+        last = key.split()[-1]
+        if last in found and len(plain.split()) == 2 and (plain in promoted or plain not in found[last]):
+            found[last].setdefault(plain, key)
+            counts[plain] += 1
+            promoted.add(plain)
+    out: dict[str, str] = {}
+    for word, keys in found.items():
+        ranked = sorted(keys, key=lambda k: -counts[k])
+        if len(ranked) == 1 or counts[ranked[0]] >= SURNAME_DOMINANCE * counts[ranked[1]]:
+            out[word] = min((keys[k] for k in keys if k == ranked[0]), key=len)
+    out.update({keys[k]: keys[k] for keys in found.values() for k in keys if k in promoted})
     # a full name the tagger left out of its entities ("Amit Singhal" between commas): the one run of
     # proper nouns of two words or more that ends with the word
     runs: dict[str, set[str]] = {}
@@ -275,6 +355,18 @@ def surnames(docs: dict[str, list[tuple[int, Any]]]) -> dict[str, str]:
                     runs.setdefault(key.split()[-1], set()).add(key)
     out.update({w: next(iter(keys)) for w, keys in runs.items() if len(keys) == 1 and w not in found})
     return out
+
+
+def shared_surnames(docs: dict[str, list[tuple[int, Any]]]) -> set[str]:
+    """Last words that end the full names of two or more people of the story (PERSON entities)."""
+    found: dict[str, set[str]] = {}
+    for pairs in docs.values():
+        for _, doc in pairs:
+            for ent in doc.ents:
+                key = name_key(strip_title(ent.text))
+                if ent.label_ == "PERSON" and ent.text[:1].isupper() and " " in key:
+                    found.setdefault(key.split()[-1], set()).add(" ".join(w for w in key.split() if len(w) > 1))
+    return {w for w, keys in found.items() if len(keys) > 1}
 
 
 def capitalised_titles(docs: dict[str, list[tuple[int, Any]]]) -> dict[str, Counter[str]]:
@@ -316,6 +408,7 @@ class Resolver:
             self.titles.setdefault(key, Counter()).update(people)
         self.starts = {a.id: [z for z, _ in lines_of(a.text)] for a in parsed.articles}
         self.surnames = surnames(parsed.docs)
+        self.shared = shared_surnames(parsed.docs)
         self.mentions = {aid: person_mentions(docs, self.starts.get(aid, []), self.surnames)
                          for aid, docs in parsed.docs.items()}
         self.offsets = {aid: {id(doc): off for off, doc in docs} for aid, docs in parsed.docs.items()}
@@ -323,7 +416,9 @@ class Resolver:
         self.article, self.position = "", 0
         self.pronouns = {aid: self._pronoun_subjects(aid, docs) for aid, docs in parsed.docs.items()}
         for aid, docs in parsed.docs.items():
-            self.mentions[aid] = sorted(self.mentions[aid] + self._described(aid, docs), key=lambda m: m.start)
+            # a key the entities merged into no name ("Amber" into "the Amber Alert") is no person
+            named = [m for m in self.mentions[aid] if self.names.get(m.key, m.key)[:1].isupper() or m.key not in self.names]
+            self.mentions[aid] = sorted(named + self._described(aid, docs), key=lambda m: m.start)
         self._chain: dict[tuple[str, int], str | None] = {}
 
     def _pronoun_subjects(self, aid: str, docs: list[tuple[int, Any]]) -> list[tuple[int, int, Any]]:
@@ -368,9 +463,19 @@ class Resolver:
         ("ACM Houston", "Sen. Whitehouse"); a surname alone becomes the one full name ending with it."""
         text = re.sub(r"['’]s$", "", strip_title(text))
         key = name_key(text)
+        if key in self.names and not self.names[key][:1].isupper():
+            return text  # the entity it was merged into is no name ("the Amber Alert" for "Amber")
         if key in self.names and " " in strip_title(self.names[key]):
             return strip_title(self.names[key])
-        person = (self.surnames.get(key) or self._latest_with(key)) if " " not in key else None
+        if " " in key and " " not in text.strip():  # a hyphenated surname alone ("Ben-Zvi")
+            full = self.surnames.get(key.split()[-1])
+            person = full if full and full.endswith(" " + key) else None
+        elif " " not in key and key in self.shared:
+            # several people of the surname: the one named just before as a subject ("Jordan's grandmother,
+            # Jane Roe, said ... 'Roe said'"), else the story's main one (surnames), else the last named
+            person = self._latest_with(key, subject=True) or self.surnames.get(key) or self._latest_with(key)
+        else:
+            person = (self.surnames.get(key) or self._latest_with(key)) if " " not in key else None
         if person:
             return strip_title(self.names.get(person) or self._spelled(person))
         return strip_title(self.names.get(key, text))
@@ -379,11 +484,16 @@ class Resolver:
         """A person key as the story writes it (its capitals), for a name no entity display covers."""
         return next((n for n in self.names.values() if name_key(strip_title(n)) == key), key.title())
 
-    def _latest_with(self, word: str) -> str | None:
+    def _latest_with(self, word: str, subject: bool = False) -> str | None:
         """The person named last before the current quotation whose name ends with ``word`` (two
-        people of one surname in a story: the one the article has just named)."""
+        people of one surname in a story: the one the article has just named); with ``subject``, only
+        a subject named in the quotation's paragraph or the LOOKBACK_PARAGRAPHS before it."""
+        from .quotes import line_index
+
+        paragraph = line_index(self.starts.get(self.article, []), self.position)
         before = [m for m in self.mentions.get(self.article, []) if m.start < self.position
-                  and " " in m.key and m.key.split()[-1] == word]
+                  and " " in m.key and m.key.split()[-1] == word
+                  and (not subject or (m.subject and m.paragraph >= paragraph - LOOKBACK_PARAGRAPHS))]
         return before[-1].key if before else None
 
     def resolve(self, token: Any) -> str | None:
@@ -401,6 +511,11 @@ class Resolver:
         if token.pos_ == "PRON":
             return None
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None and token.head.i != token.i and ent.start <= token.head.i < ent.end:
+            # the tagger ran the name into its verb ("Weir tells Billboard"): the name is what comes before
+            ent = token.doc[ent.start : token.i + 1] if token.i < token.head.i else None
+            if ent is not None:
+                return self.display(ent.text)
         if person is not None and (ent is None or ent.label_ != "PERSON"):
             return self.display(person.text)
         if ent is not None:

@@ -74,6 +74,8 @@ class _Finder:
         m = _OPENER.match(sentence.text)
         if m is None or not sentence.text[m.start(1)].isupper():
             return None
+        if _inside_quotation(self.texts[sentence.article], sentence.start):
+            return None  # a quotation's pronoun is the speaker's ("...: "This is viral. It's everywhere.")
         previous = self._previous(i)
         if previous is None:
             return None
@@ -113,19 +115,33 @@ class _Finder:
         return name if any(part in said for part in name.split() if len(part) > 2) else None
 
 
+def _inside_quotation(text: str, at: int) -> bool:
+    """Whether ``at`` falls inside a quotation opened earlier in its paragraph (curly marks, or an odd
+    number of straight ones before it)."""
+    para = text[text.rfind("\n", 0, at) + 1 : at]
+    return para.count("\u201c") > para.count("\u201d") or para.count('"') % 2 == 1
+
+
 # Verbs after which an opening "it" stands for nothing ("It appears that ...", "It seems ...").
 _RAISING = {"appear", "seem", "happen", "remain", "look", "emerge", "turn"}
 
 
 def _expletive(sentence: Any) -> bool:
     """Whether the sentence's opening "it" is a dummy subject: "It appears that ...", "It is unclear
-    whether ...", "It was Kim who ..." (spaCy's expl, or a clause as the verb's real subject)."""
+    whether ...", "It was Kim who ...", "It's well established that ..." (spaCy's expl, or a clause as
+    the verb's real subject)."""
     it = next((t for t in sentence if t.lower_ == "it"), None)
     if it is None:
         return False
     head = it.head
+    # a "that"/"whether" clause hung on the verb or on its complement ("It's clear that ...")
+    near = [*head.children, *(g for c in head.children if c.dep_ in ("acomp", "attr") for g in c.children)]
+    that = any(c.dep_ in ("ccomp", "csubj") and any(m.dep_ == "mark" and m.lower_ in ("that", "whether", "if")
+                                                     for m in c.children) for c in near)
+    be = head.lemma_ == "be" or head.lower_ in ("\u2019s", "'s")  # the tagger may leave "It’s" unlemmatised
     return it.dep_ == "expl" or head.lemma_ in _RAISING or (
-        head.lemma_ == "be" and any(c.dep_ in ("ccomp", "xcomp", "csubj", "relcl") for c in head.children))
+        be and any(c.dep_ in ("ccomp", "xcomp", "csubj", "relcl") for c in head.children)) or (
+        (be or head.tag_ in ("VBN", "JJ")) and that)  # "It's well established that ...", "It is clear whether ..."
 
 
 def _subject(sentence: Any, *, plural: bool) -> str | None:
