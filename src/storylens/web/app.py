@@ -27,7 +27,7 @@ from ..errors import StorylensError
 from ..model import Brief
 from ..render.html import template_env
 from ..store import Store, StoreBusy
-from .fastpath import CachedStoryPages
+from .fastpath import CachedStoryPages, app_files
 from .guards import LOOPBACK_HOSTS, CrossSiteGuard, HostGuard
 from .jobs import Jobs, QueueFull
 from .service import Library, NotFound
@@ -222,7 +222,9 @@ def create_app(db: str, *, allow_private: bool = False, max_upload_bytes: int = 
                               "The JSON returned uses the same schemas as the command line.")
     templates = template_env(jinja2.PackageLoader("storylens", "web/templates"))
     app.state.web = WebState(library, jobs, templates, max_upload_bytes, allow_private)
-    app.add_middleware(CachedStoryPages, library=library)  # innermost: behind every guard
+    report_css = resources.files("storylens.render").joinpath("templates", "report.css").read_bytes()
+    files = app_files(_package_dir("static"), {"report.css": report_css})  # GET answered from memory
+    app.add_middleware(CachedStoryPages, library=library, files=files)  # innermost: behind every guard
     app.add_middleware(BodyLimit, limit=max_upload_bytes)
     app.add_middleware(CrossSiteGuard)
     app.add_middleware(HostGuard, hosts=hosts)
