@@ -226,8 +226,9 @@ def _apposed_noun(ent: Any) -> Any | None:
         return root.head
     found = next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
     if found is None and ent.start >= 2 and ent.doc[ent.start - 1].text == "," \
-            and ent.doc[ent.start - 2].pos_ == "NOUN":
-        found = ent.doc[ent.start - 2]  # "with his fiancee, Jane Roe, he ...", parsed as two subjects
+            and ent.doc[ent.start - 2].pos_ == "NOUN" and ent.end < len(ent.doc) and ent.doc[ent.end].text == ",":
+        # "with his fiancee, Jane Roe, he ...", parsed as two subjects (not "Trained by her father, Roe won")
+        found = ent.doc[ent.start - 2]
     return found
 
 
