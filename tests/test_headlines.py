@@ -192,3 +192,21 @@ def test_an_article_round_trips_its_description() -> None:
     a = Article(id="x", text="", title="A headline of an item", description="Its summary.")
     d = a.to_dict()
     assert d["headline_only"] is True and Article.from_dict(d) == a
+
+
+def test_feed_entries_with_a_title_and_no_link_are_headlines(tmp_path: Path) -> None:
+    feed = tmp_path / "wire.rss"
+    feed.write_text("""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Wire Desk</title>
+<item><title>Harbour ferry service resumes after strike ends</title>
+  <description>&lt;p&gt;Crews return on &lt;b&gt;Monday&lt;/b&gt;.&lt;/p&gt;</description>
+  <pubDate>Mon, 03 Jun 2024 08:00:00 GMT</pubDate></item>
+<item><description>No title and no link.</description></item>
+</channel></rss>
+""", encoding="utf-8")
+    records, problems = read_records([str(feed)])
+    (article, _), = records
+    assert article.headline_only and article.title == "Harbour ferry service resumes after strike ends"
+    assert article.description == "Crews return on Monday." and article.published == "2024-06-03"
+    assert article.outlet == "Wire Desk"
+    assert [p.reason for p in problems] == ["entry has no link and too little content to be an article"]

@@ -1,7 +1,8 @@
 """RSS and Atom feeds: one article per entry, from the entry's own content or from its linked page.
 
 An entry that carries the full story (``content:encoded``, Atom ``content``, or a long description)
-becomes an article directly; a teaser-only entry has its link fetched and extracted. The entry's
+becomes an article directly; a teaser-only entry has its link fetched and extracted; an entry with a
+title and no link (a headline feed's item) is a headline-only article, its teaser its description. The entry's
 title, author, date and link fill the article's fields. feedparser only ever sees bytes we read or
 fetched ourselves, never a URL or path, so it cannot reach the network or the disk on its own.
 """
@@ -23,6 +24,7 @@ from ..errors import InputError
 from ..model import Article, Problem
 from ._files import read_bytes
 from .html import NO_ARTICLE, article_from_html, url_id
+from .text import headline_article
 from .url import is_url, read_url
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
@@ -36,6 +38,7 @@ _FEED_START = re.compile(
     re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+")
+_SPACED = re.compile(r" ([.,;:!?])")  # "Monday ." left where a closing tag was stripped
 
 
 def is_feed_name(name: str | Path) -> bool:
@@ -109,6 +112,11 @@ def _words(html: str) -> int:
     return len(_WORD.findall(htmlmod.unescape(_TAG.sub(" ", html))))
 
 
+def _text(html: str) -> str:
+    """An entry's short HTML (a teaser) as one line of text."""
+    return _SPACED.sub(r"\1", " ".join(htmlmod.unescape(_TAG.sub(" ", html)).split()))
+
+
 def _entry_item(entry: Any, number: int, feed: _Feed) -> Article | Problem:
     """The article of one entry: from its content when that is a full story, else from its link."""
     source = f"{feed.source}#entry-{number}"
@@ -119,6 +127,11 @@ def _entry_item(entry: Any, number: int, feed: _Feed) -> Article | Problem:
         if _words(content) >= MIN_CONTENT_WORDS:
             article = _from_content(entry, content, link, source, feed, number)
         if article is None:
+            if link is None and (entry.get("title") or "").strip():  # a headline feed's item (issue 16)
+                headline = headline_article(entry["title"], source=source, article_id=f"{feed.stem}-{number}",
+                                            description=_text(content))
+                headline.outlet = feed.outlet
+                return _fill(headline, entry)
             if link is None:
                 return Problem(source, "entry has no link and too little content to be an article")
             if not is_url(link):
