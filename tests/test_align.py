@@ -337,3 +337,22 @@ def test_questions_and_verbless_lines_make_no_consensus():
     consensus = [c for c in brief.claims if c.kind == "consensus"]
     assert consensus
     assert not any("money" in s.text or "Photos" in s.text for c in consensus for s in c.support)
+
+
+def test_what_is_left_beside_a_shared_clause_is_a_detail_only_when_it_states_a_fact():
+    """The opening phrase of a sentence whose main clause another outlet carries ("In a letter
+    sent to the mayor on Friday") has no verb of its own: no single-source detail. A clause with
+    its own subject and verb beside the shared one still is."""
+    from storylens.analyze import analyze_articles
+    from storylens.model import Article
+
+    a = ("In a long letter sent to the harbour board on Friday, the city council approved a new bridge over the river "
+         "at a cost of 40 million euros.\n\n"
+         "Construction is due to start in the spring and last three years, and the old ferry will stop running.")
+    b = ("On Friday the council voted for a new bridge across the river, which will cost 40 million euros.\n\n"
+         "Work on the bridge should begin in spring and take three years.")
+    brief = analyze_articles([Article("q0", a, title=""), Article("q1", b, title="")])
+    assert any(c.kind == "consensus" and any("approved" in s.text for s in c.support) for c in brief.claims)
+    singles = [s.text for c in brief.claims if c.kind == "single" for s in c.support]
+    assert not any(t.startswith("In a long letter") for t in singles), singles
+    assert any("ferry will stop running" in t for t in singles), singles

@@ -28,13 +28,11 @@ from .anaphora import model_text, needs_antecedent, shift
 from .similarity import Similarity
 from .units import (
     Unit,
-    asks,
-    attribution_only,
     candidate_pairs,
-    cut_short,
+    content_terms,
     lexical_vectors,
     split_units,
-    states_fact,
+    stands_alone,
 )
 
 # anaphora.model_text's edit of a sentence: (start, end) of the replaced stretch, its new length
@@ -199,8 +197,7 @@ def read_units(parsed: Parsed) -> UnitFeatures:
         s, span = parsed.sentences[u.sentence], parsed.spacy_span(u.sentence)
         base = s.start - span.start_char
         tokens = [t for t in span if u.start <= base + t.idx and base + t.idx + len(t.text) <= u.end]
-        terms.append({t.lemma_.lower() for t in tokens
-                      if not t.is_stop and (t.is_alpha or t.like_num) and len(t.text) > 1})
+        terms.append(content_terms(tokens))
         terms[-1] |= _antecedent_terms(parsed, u)
         whole = u.start == s.start and u.end == s.end
         # a whole sentence states a fact when it has a verb and asks nothing: a verbless line is a
@@ -215,8 +212,7 @@ def read_units(parsed: Parsed) -> UnitFeatures:
         # their 69 judged right, most of the rest re-formed with other spans (those readings were
         # the rules' source, so reading E, not these, measures them); seed story 15/15 -> 14/15,
         # outside the gold 5 -> 3.
-        fact[k] = ((whole and any(t.pos_ in ("VERB", "AUX") for t in tokens) or states_fact(tokens, terms[-1]))
-                   and not attribution_only(tokens) and not cut_short(tokens) and not asks(s.text))
+        fact[k] = stands_alone(tokens, terms[-1], whole, s.text)
     lex = lexical_vectors(terms, [u.sentence for u in parsed.units])
     rows = [dict(zip(lex.indices[lex.indptr[k]:lex.indptr[k + 1]].tolist(),
                      lex.data[lex.indptr[k]:lex.indptr[k + 1]].tolist())) for k in range(lex.shape[0])]

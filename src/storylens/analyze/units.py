@@ -190,6 +190,20 @@ def cut_short(tokens: list[Any]) -> bool:
     return bool(words) and words[-1].pos_ in _OPEN_END
 
 
+def content_terms(tokens: list[Any]) -> set[str]:
+    """The content lemmas of a stretch of tokens (no stop words, letters or numbers, two chars up)."""
+    return {t.lemma_.lower() for t in tokens if not t.is_stop and (t.is_alpha or t.like_num) and len(t.text) > 1}
+
+
+def stands_alone(tokens: list[Any], terms: set[str], whole: bool, sentence: str) -> bool:
+    """Can this stretch of a sentence be shown as a fact of its own? A whole sentence needs a verb
+    and must ask nothing (a verbless line is a caption, a heading or an info box); a part of one
+    must state a fact itself (``states_fact``); neither may be cut short or be only an attribution."""
+    verb = any(t.pos_ in ("VERB", "AUX") for t in tokens) if whole else False
+    return ((verb or states_fact(tokens, terms)) and not attribution_only(tokens) and not cut_short(tokens)
+            and not asks(sentence))
+
+
 def lexical_vectors(terms: list[set[str]], sentence_of: list[int]) -> sparse.csr_matrix:
     """Unit rows of L2-normalised binary tf-idf over content lemmas, each weighing idf ** IDF_POWER;
     idf counts sentences."""
