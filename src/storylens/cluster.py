@@ -56,6 +56,10 @@ MAX_GAP_DAYS = 7.0
 # one-thread session is the cheapest: 300 leads of the bench_scale corpus took 18.9-20.4 CPU s in
 # chunks of 2, 20.6-21.7 in 4, 21.2-23.3 in 8 (three interleaved rounds, idle 2-core machine).
 EMBED_CHUNK = 2
+# Headline-only articles go to the model this many at a time: a headline is ~15 tokens, so a call costs
+# more in dispatch than in the model; 1,200 headlines of bench_headlines.py's speed set took 5.0-5.4 CPU s
+# in chunks of 2, 3.2-3.3 in 16, 3.0-3.1 in 64 (two rounds, load average ~6); 16 keeps a chunk's arena small.
+HEADLINE_CHUNK = 16
 # Exact nearest-neighbour search up to this many vectors; beyond it an HNSW index (usearch).
 EXACT_MAX = 20_000
 # Split checks: from this size on (a story of 8 has room for two parts of SPLIT_PART articles), at
@@ -201,10 +205,16 @@ def reads(embedder: object, language: str | None) -> bool:
 
 
 def featurize(articles: Sequence[Article], embedder: object) -> list[Features]:
-    """Features of each article (one embedding pass over all the leads)."""
+    """Features of each article (one embedding pass over all the leads; headlines in their own chunks)."""
     leads = [lead_text(a) for a in articles]
-    parts = [embedder.embed(leads[k:k + EMBED_CHUNK]) for k in range(0, len(leads), EMBED_CHUNK)]  # type: ignore[attr-defined]
-    dense = np.vstack(parts)
+    rows: dict[int, np.ndarray] = {}
+    for heads in (False, True):
+        idx = [i for i, a in enumerate(articles) if a.headline_only is heads]
+        step = HEADLINE_CHUNK if heads else EMBED_CHUNK
+        for k in range(0, len(idx), step):
+            part = idx[k:k + step]
+            rows.update(zip(part, embedder.embed([leads[i] for i in part])))  # type: ignore[attr-defined]
+    dense = np.vstack([rows[i] for i in range(len(leads))])
     return [Features(dense[i].astype(np.float32), terms_of(a.title, a.text or a.description or "", _language(a)),
                      day_of(a.published),
                      reads(embedder, a.language))
@@ -252,6 +262,24 @@ def _gap(first: float | None, last: float | None, f2: float | None, l2: float | 
     if None in (first, last, f2, l2):
         return 0.0
     return max(0.0, f2 - last, first - l2)  # type: ignore[operator]
+
+
+@functools.lru_cache(maxsize=1)
+def _blas() -> object:
+    from threadpoolctl import ThreadpoolController  # a scikit-learn dependency
+
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> object:
+    """A context in which numpy's BLAS runs on one thread. Placing an article is a few matrix-vector
+    products (the index search: n x 384), for which BLAS's threads only wait on each other: on this
+    2-core machine under load (average ~5) one search of 6,341 vectors took 8.3 ms on the default
+    threads and 0.11 ms on one (2,000 vectors: 4.1 against 0.18 ms; 20,000: 8.3 against 1.0), and
+    bench_headlines.py's 6,366 headlines spent 68 of 90 profiled seconds in the search before. As
+    nlp.one_blas_thread does, but with the controller made once (it scans the loaded libraries): 7 us
+    to enter the limit against 0.64 ms for threadpool_limits, once per article placed."""
+    return _blas().limit(limits=1, user_api="blas")  # type: ignore[attr-defined]
 
 
 class VectorIndex:
@@ -385,7 +413,8 @@ class Clusterer:
     def add(self, article_id: str, f: Features) -> Placed:
         """Place one article: the story it ends up in, and the merges and splits that placing it made."""
         self._events = []
-        founded = self._place(article_id, f)
+        with one_blas_thread():
+            founded = self._place(article_id, f)
         return Placed(article_id, self.story_of[article_id], founded,
                       merged=[e for e in self._events if not isinstance(e, Split)],
                       splits=[e for e in self._events if isinstance(e, Split)])
