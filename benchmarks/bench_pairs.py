@@ -46,10 +46,13 @@ def pair_sets(data: Path, out: dict) -> list[list]:
     from scipy.stats import spearmanr
 
     import storylens
+    from storylens.config import load_settings
     from storylens.embed import get_embedder
     from storylens.pairs import get_pair_scorer
 
-    scorer, emb = get_pair_scorer(), get_embedder()
+    # the model the pair_model setting names (STORYLENS_PAIR_MODEL: a candidate before it is installed),
+    # as storylens.analyze and storylens.relate below read it
+    scorer, emb = get_pair_scorer(load_settings().pair_model), get_embedder()
     rows = []
     dev = [p for p in pairdata.stsb(data, "dev") if p.meta["genre"] == "main-news"]
     gold = [p.targets["same_fact"] for p in dev]

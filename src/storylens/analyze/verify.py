@@ -36,11 +36,16 @@ from .prepare import Prepared
 class VerifyParams:
     """Bars on the shipped model's sigmoid outputs for a member to stay in its group."""
 
-    # A member states the representative's fact when same_fact reaches this. Value: see the
-    # measured trade-off in benchmarks/RESULTS.md section 8 (MRPC validation stories, seed story).
-    same_fact: float = 0.5
-    # Or when the member entails the representative (it says that and more) this much.
-    entails: float = 0.5
+    # A member states the representative's fact when same_fact reaches this, or when it entails
+    # the representative (says that and more) this much. Chosen for the shipped model (e7) on the
+    # MRPC validation stories and the seed story (benchmarks/RESULTS.md section 8f; seed facts,
+    # outside the gold, valid P / R / F1): 0.5 / 0.5 -> 8/15, 5, 0.774 / 0.887 / 0.827; 0.5 / 0.3 ->
+    # 10/15; 0.3 / 0.5 -> 13/15, 3, 0.755 / 0.890; 0.3 / 0.4 -> 14/15, 3, 0.756 / 0.894 / 0.819;
+    # 0.35 / 0.35 -> 12/15, 4, 0.764; 0.2 / 0.2 -> 14/15, 2, 0.752 / 0.897. The model's same_fact
+    # sits lower than the one before it (whose bars were 0.5 / 0.5), and the seed's paraphrases of
+    # one fact score 0.3-0.5 on it.
+    same_fact: float = 0.3
+    entails: float = 0.4
 
 
 VERIFY = VerifyParams()
