@@ -16,7 +16,12 @@ Every figure is on pairs training never saw: the test part of training/pairdata.
                   every story: precision = linked true pairs / linked pairs, recall = linked true
                   pairs / true pairs (MRPC label 1).
 
+  --bars        choosing the consensus members' bars (analyze/verify.VerifyParams): for each
+                SAME_FACT/ENTAILS given, the MRPC stories of --part (use valid) and the seed story's
+                gold facts found and consensus claims outside the gold, in one process.
+
 usage: python benchmarks/bench_pairs.py [--data ../shared/data] [--k 10] [--out benchmarks/out/pairs]
+                                        [--part valid --bars 0.5/0.5,0.3/0.4]
 """
 
 from __future__ import annotations
@@ -97,9 +102,19 @@ def _sentence_of(starts: list[int], pos: int) -> int:
     return bisect.bisect_right(starts, pos) - 1
 
 
-def mrpc_stories(data: Path, k: int, seed: int, out: dict, part: str = "test") -> list[list]:
+def mrpc_stories(data: Path, k: int, seed: int, out: dict, part: str = "test", params: object = None) -> list[list]:
+    """Link precision / recall / F1 of the analysis on MRPC stories; ``params`` (an
+    analyze.params.AnalysisParams) replaces the shipped thresholds when given."""
     import storylens
+    from storylens.analyze import analyze_articles
+    from storylens.config import load_settings
     from storylens.model import Article
+    from storylens.pairs import get_pair_scorer
+
+    def analyze(arts: list) -> object:
+        if params is None:
+            return storylens.analyze(articles=arts)
+        return analyze_articles(arts, params=params, pair_scorer=get_pair_scorer(load_settings().pair_model))
 
     mr = pairdata.split(pairdata.mrpc(data), part)
     rng = random.Random(seed)
@@ -120,7 +135,7 @@ def mrpc_stories(data: Path, k: int, seed: int, out: dict, part: str = "test") -
                 pos += len(x) + 2
             starts[name] = st
             arts.append(Article(f"m{s}-{name}", "\n\n".join(sents), title=""))
-        brief = storylens.analyze(articles=arts)
+        brief = analyze(arts)
         links = set()
         for c in brief.claims:
             # a consensus claim links its members; so does a claim of copies (align.count_copies: a
@@ -146,6 +161,53 @@ def mrpc_stories(data: Path, k: int, seed: int, out: dict, part: str = "test") -
              f"link every pair: P {true / (len(per_story) * k):.3f}, F1 {2 * true / (len(per_story) * k + true):.3f}", len(per_story)]]
 
 
+def seed_figures(params: object) -> tuple[str, str, int]:
+    """The seed story under ``params``: gold consensus facts found, contradictions found, and
+    consensus claims that carry no gold fact (bench_seed's reading of the reference scorer)."""
+    import json
+    import tempfile
+
+    import bench_seed
+
+    from storylens.analyze import analyze_articles
+    from storylens.config import load_settings
+    from storylens.ingest import read_inputs
+    from storylens.pairs import get_pair_scorer
+    from storylens.render.json import render_json
+
+    seeds = ROOT.parent / "shared" / "seeds"
+    articles, _ = read_inputs(sorted(str(p) for p in seeds.glob("*.txt")))
+    brief = render_json(analyze_articles(articles, params=params, pair_scorer=get_pair_scorer(load_settings().pair_model)))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "brief.json"
+        path.write_text(brief, encoding="utf-8")
+        lines = bench_seed._score(seeds, path)
+    extra = bench_seed._extra_consensus(bench_seed._load_scorer(seeds), json.loads(brief),
+                                        json.loads((seeds / "gold.json").read_text(encoding="utf-8")))
+    return lines.get("consensus found", "?").split()[0], lines.get("contradictions found", "?").split()[0], len(extra)
+
+
+def bars(data: Path, k: int, seed: int, part: str, specs: str, out: dict) -> list[list]:
+    """One row per SAME_FACT/ENTAILS setting of the consensus members' bars."""
+    from dataclasses import replace
+
+    from storylens.analyze.params import DEFAULT
+    from storylens.analyze.verify import VerifyParams
+
+    rows = []
+    for spec in filter(None, specs.split(",")):
+        same, entails = (float(x) for x in spec.split("/"))
+        params = replace(DEFAULT, verify=VerifyParams(same_fact=same, entails=entails))
+        found, contra, extra = seed_figures(params)
+        story = mrpc_stories(data, k, seed, out, part, params)[0]
+        out.setdefault("bars", {})[spec] = {"seed_found": found, "seed_contradictions": contra, "seed_outside_gold": extra,
+                                            "mrpc_stories": {x: out["mrpc_stories"][x] for x in ("precision", "recall", "f1")}}
+        progress(f"  bars {spec}: seed {found}, {contra}, {extra} outside; {story[1]}")
+        rows.append([f"bars {spec}: seed found, contradictions, outside the gold; {story[0]}",
+                     f"{found}, {contra}, {extra}; {story[1]}", "", story[3]])
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -155,10 +217,15 @@ def main() -> int:
     ap.add_argument("--skip-stories", action="store_true")
     ap.add_argument("--part", default="test", help="MRPC part for the stories: test, or valid when choosing settings")
     ap.add_argument("--only-stories", action="store_true", help="the analysis only (e.g. on older code)")
+    ap.add_argument("--bars", default="", metavar="SF/EN,...",
+                    help="consensus member bars to compare (same_fact/entails), on the --part stories and the seed")
     args = ap.parse_args()
     out: dict = {}
     t0 = time.perf_counter()
     rows = []
+    if args.bars:
+        rows = bars(args.data, args.k, args.seed, args.part, args.bars, out)
+        args.only_stories = args.skip_stories = True
     if not args.only_stories:
         progress("pair sets ...")
         rows = pair_sets(args.data, out)
