@@ -406,6 +406,8 @@ def contenders(args: argparse.Namespace, out: Path) -> list[tuple[str, dict[str,
         return [(f"working tree ({tree})", None)]
     old_src, old_sha = snapshot(args.code, out)
     found = [(old_sha[:9], on_path(old_src))]
+    if args.new and Path(args.new, "storylens").is_dir():  # a src folder made by hand (a snapshot with a patch)
+        return [*found, (Path(args.new).resolve().parent.name, on_path(Path(args.new).resolve()))]
     if args.new:
         new_src, new_sha = snapshot(args.new, out)
         return [*found, (new_sha[:9], on_path(new_src))]
@@ -425,7 +427,8 @@ def main() -> None:
     ap.add_argument("--clients", default="raw,httpx", help="load clients, comma-separated: raw, httpx")
     ap.add_argument("--encodings", default="gzip,identity", help="requests, comma-separated: identity, gzip, revisit")
     ap.add_argument("--code", metavar="REF", default=None, help="also serve from a snapshot of this commit")
-    ap.add_argument("--new", metavar="REF", default=None, help="with --code: a snapshot instead of the working tree")
+    ap.add_argument("--new", metavar="REF", default=None,
+                    help="with --code: a snapshot instead of the working tree (or a src folder holding storylens)")
     ap.add_argument("--rounds", type=int, default=1, help="server runs per code, interleaved (default 1)")
     ap.add_argument("--out", default=str(repo_path(DEFAULT_OUT)))
     args = ap.parse_args()
