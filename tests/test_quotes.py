@@ -177,3 +177,23 @@ def test_claim_pronouns_inside_a_quotation_or_before_a_that_clause_name_nobody()
     assert not _inside_quotation(text, text.index("In a call"))
     doc = load_spacy()("It’s well-established that a court can find a contract valid without a signature.")
     assert _expletive(doc[:])
+
+
+def test_a_pronoun_in_a_quotation_is_not_given_the_quotation_s_own_speaker():
+    """“He took the box ...,” Hart told reporters: the "He" is someone Hart speaks of, so the
+    claim shows no name in brackets rather than Hart's (issue 15's reading 2051: half of the wrong
+    names were this)."""
+    from storylens.analyze import analyze_articles
+    from storylens.model import Article
+
+    a = ("Tom Hart saw a man take a box of watches from the counter of his shop on Monday.\n\n"
+         "“He took the box and ran out of the door before I could stop him,” Hart told reporters.\n\n"
+         "Police said they were looking for the man.")
+    b = ("A man stole a box of watches from a shop on Monday, police said.\n\n"
+         "They said they were looking for him.")
+    brief = analyze_articles([Article("r0", a, title=""), Article("r1", b, title="")])
+    quoted = [c for c in brief.claims if c.sentence is not None and c.sentence.text.startswith("“He took")]
+    assert quoted
+    assert all(c.referent is None or "Hart" not in c.referent.name for c in quoted)
+    # a pronoun outside any quotation still gets its name
+    assert any(c.referent is not None and c.referent.name == "police" for c in brief.claims)

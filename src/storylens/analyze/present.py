@@ -81,7 +81,7 @@ class _Finder:
             return None
         word = m.group(1).lower()
         name = self._name(i, previous, word)
-        if not name or name.lower() == word:
+        if not name or name.lower() == word or _speaker_of_opening_quote(sentence.text, name):
             return None
         a, z = sentence.start + m.start(1), sentence.start + m.end(1)
         return Referent(sentence.article, a, z, sentence.text[m.start(1):m.end(1)], name)
@@ -113,6 +113,17 @@ class _Finder:
             return None
         said = self.prep.sentences[previous].text
         return name if any(part in said for part in name.split() if len(part) > 2) else None
+
+
+def _speaker_of_opening_quote(sentence: str, name: str) -> bool:
+    """Whether the sentence opens with a quotation and names ``name`` after it: the quotation is
+    then that person's words, and its "he"/"she" someone else ("“He noticed ...,” Ann Lee told
+    reporters." is not Ann Lee noticing)."""
+    if not sentence or sentence[0] not in "\"“":
+        return False
+    ends = [k for k in (sentence.find("\u201d", 1), sentence.find('"', 1)) if k > 0]
+    after = sentence[min(ends) + 1:] if ends else ""
+    return any(part in after for part in name.split() if len(part) > 2)
 
 
 def _inside_quotation(text: str, at: int) -> bool:
