@@ -359,3 +359,27 @@ def test_the_remove_button_on_an_article_page_removes_it(page: Any, server: str)
     page.click("form.remove button[type=submit]")
     page.wait_for_url(lambda url: url.split("?")[0] != address)
     assert page.goto(address).status == 404
+
+
+def test_splitting_an_article_off_on_the_story_page_and_undoing_it(page: Any, server: str) -> None:
+    """The curation forms (issue 16): tick an article, Split; the story page comes back without it and
+    the article has a story of its own; Undo puts it back."""
+    open_seed_story(page, server)
+    story = page.url.split("?")[0].split("#")[0]
+    rows = page.locator("table.articles tbody tr").count()
+    box = page.locator("form.curate.split input[name=articles]").first
+    article = box.get_attribute("value")
+    box.check()
+    page.click("form.curate.split button[type=submit]")
+    page.wait_for_selector("#articles")
+    assert page.url.split("?")[0] == story
+    assert page.locator("table.articles tbody tr").count() == rows - 1
+    assert page.locator(f"form.curate.split input[value='{article}']").count() == 0
+    page.goto(f"{server}/articles/{article}")
+    page.locator(".crumbs a").click()  # its own story now
+    page.wait_for_selector("#articles")
+    assert page.url.split("?")[0] != story and page.locator("table.articles tbody tr").count() == 1
+    page.click("form.curate.undo button[type=submit]")
+    page.wait_for_url(lambda url: url.split("?")[0] == story)  # the story split off is gone: back to its source
+    page.wait_for_selector("#articles")
+    assert page.locator("table.articles tbody tr").count() == rows

@@ -33,9 +33,10 @@ from .cluster import (
     reads,
 )
 from .config import BATCH  # articles per ingest transaction (the reason for its value is there)
+from .curation import CuratedClusterer
 from .dedup import Match, NearDuplicates, text_key
 from .model import Article, Brief, Problem, Reuse, Span, Story
-from .store import Removed, Store, StoreBusy, StoreError
+from .store import Removed, Store
 
 # What a cached brief was made by: a brief cached under another revision is made again. Bump it
 # whenever ``show`` changes what a brief holds (2: copies folded into their originals' briefs).
@@ -96,8 +97,11 @@ class _Ingester:
 
     def __init__(self, store: Store, embedder: Any, report: IngestReport, level: str = DEFAULT_LEVEL) -> None:
         self.store, self.embedder, self.report = store, embedder, report
-        self.clusterer: Clusterer = store.load_clusterer(embedder.dim, level, float(getattr(embedder, "floor", 0.0)),
-                                                         functools.partial(reads, embedder))
+        clusterer = store.load_clusterer(embedder.dim, level, float(getattr(embedder, "floor", 0.0)),
+                                         functools.partial(reads, embedder), kind=CuratedClusterer)
+        assert isinstance(clusterer, CuratedClusterer)
+        clusterer.keep(store.pinned_articles(), store.apart_pairs())  # the user's decisions hold (curation.py)
+        self.clusterer: Clusterer = clusterer
         self.near = NearDuplicates.load(store.signatures(), keys=store.text_keys(),
                                         text_of=store.text_of)
         self.seq = store.next_seq()
@@ -214,7 +218,10 @@ class _Ingester:
                 continue
             titles = self.store.titles(s.members)
             previous = self.store.story_title(sid) if sid in existed else ""  # kept unless far less central
-            self.store.save_story(s, central_title(s, titles, self.clusterer.index, previous=previous), now)
+            title = self.store.pinned_title(sid) if sid in existed else None  # a title the user gave stays
+            if title is None:
+                title = central_title(s, titles, self.clusterer.index, previous=previous)
+            self.store.save_story(s, title, now)
             if sid in existed:
                 self.report.updated_stories += 1
             else:
@@ -368,24 +375,16 @@ def show(db: str, story: str, *, embedder: Any = None, refresh: bool = False, **
 
 def remove_article(db: str, article_id: str, *, waiting: Callable[[], None] | None = None,
                    wait: bool = True) -> Removed:
-    """Delete one stored article (Store.remove_article says what stays consistent and how).
+    """Delete one stored article (Store.remove_article says what stays consistent and how), and log it
+    among the user's decisions (curation.py; a removal is final).
 
     It waits for the store's writer lock like an ingest (``waiting`` is called once first), since a
     running ingest keeps the clustering state in memory; with ``wait=False`` a busy store raises
     StoreBusy instead (the web app answers 503 rather than hold a request).
     """
-    with Store(db) as store:
-        if not store.id_taken(article_id):
-            raise StoreError(f"no article with id '{article_id}' (see `storylens show STORY`)", db)
+    from .curation import remove
 
-        def busy() -> None:
-            if not wait:
-                raise StoreBusy("another ingest is writing to the store; try again when it ends", db)
-            if waiting is not None:
-                waiting()
-
-        with store.writing(busy):
-            return store.remove_article(article_id, _now())
+    return remove(db, article_id, waiting=waiting, wait=wait)  # logged as a decision (storylens story log)
 
 
 def fold_copies(brief: Brief, copies: Iterable[tuple[Article, tuple[str, str, float]]]) -> None:

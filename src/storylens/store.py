@@ -127,6 +127,19 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE articles ADD COLUMN description TEXT;
     """,
+    # 7: the user's curation decisions (issue 16; curation.py): the log (what was done, and what undo
+    # needs), and the constraints later clustering keeps: articles the user placed (an automatic split
+    # never moves them), pairs of stories the user kept apart (never merged again) and titles the user
+    # gave (kept through every later ingest). Each constraint names the decision that made it.
+    """
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL, summary TEXT NOT NULL,
+        data TEXT NOT NULL, undone TEXT
+    );
+    CREATE TABLE pins (article TEXT PRIMARY KEY, story TEXT NOT NULL, decision INTEGER NOT NULL);
+    CREATE TABLE apart (a TEXT NOT NULL, b TEXT NOT NULL, decision INTEGER NOT NULL, PRIMARY KEY (a, b));
+    CREATE TABLE titles (story TEXT PRIMARY KEY, title TEXT NOT NULL, decision INTEGER NOT NULL);
+    """,
 ]
 
 # Seconds a statement waits for another connection's write to end before "database is locked". An
@@ -135,7 +148,7 @@ MIGRATIONS: list[str] = [
 BUSY_SECONDS = 30.0
 
 _TABLES = frozenset({"articles", "sentences", "features", "signatures", "stories", "membership", "briefs",
-                     "settings"})
+                     "settings", "decisions", "pins", "apart", "titles"})
 
 
 # Words of a search query used: a search box holds a few words; the cap bounds what one request can
@@ -425,11 +438,13 @@ class Store:
 
     # -- stories --------------------------------------------------------------------------------
     def load_clusterer(self, dim: int, level: str = DEFAULT_LEVEL, floor: float = 0.0,
-                       read: Callable[[str | None], bool] | None = None) -> Clusterer:
+                       read: Callable[[str | None], bool] | None = None,
+                       kind: type[Clusterer] = Clusterer) -> Clusterer:
         """Rebuild the clustering state (story sums, vector index) from what is stored; ``read``
-        tells from an article's language whether the embedder reads it (default: all)."""
-        return Clusterer.from_rows(dim, self._saved_stories(), self._saved_members(), level=level, floor=floor,
-                                   read=read)
+        tells from an article's language whether the embedder reads it (default: all); ``kind`` is
+        the class to build (curation.CuratedClusterer keeps the user's decisions)."""
+        return kind.from_rows(dim, self._saved_stories(), self._saved_members(), level=level, floor=floor,
+                              read=read)
 
     def _saved_stories(self) -> Iterator[SavedStory]:
         for sid, born, n, dense, terms, first, last in self.db.execute(
@@ -472,6 +487,8 @@ class Store:
         self.db.execute("DELETE FROM briefs WHERE story=?", (gone,))
         self.db.execute("UPDATE story_aliases SET new=? WHERE new=?", (into, gone))
         self.db.execute("INSERT OR REPLACE INTO story_aliases VALUES (?,?)", (gone, into))
+        # a title the user gave the story merged away is kept, unless the one that absorbed it has its own
+        self.db.execute("UPDATE OR IGNORE titles SET story=? WHERE story=?", (into, gone))
 
     def existing_stories(self, ids: Iterable[str]) -> set[str]:
         """Which of these story ids are stored."""
@@ -489,6 +506,26 @@ class Store:
         if row is None:
             raise StoreError(f"no story with id '{story}' (see `storylens stories`)", self.path)
         return str(row[0])
+
+    def alias_of(self, story: str) -> str:
+        """The current id of a story id, or the id itself (no error for one never stored)."""
+        row = self.db.execute("SELECT new FROM story_aliases WHERE old=?", (story,)).fetchone()
+        return str(row[0]) if row else story
+
+    # -- the user's decisions (curation.py writes them; ingest keeps them) -----------------------
+    def pinned_articles(self) -> dict[str, str]:
+        """Article -> the story the user placed it in (current ids)."""
+        return {str(a): self.alias_of(str(s)) for a, s in self.db.execute("SELECT article, story FROM pins")}
+
+    def apart_pairs(self) -> set[frozenset[str]]:
+        """Pairs of stories the user kept apart (current ids; never merged by clustering)."""
+        pairs = (frozenset((self.alias_of(a), self.alias_of(b))) for a, b in self.db.execute("SELECT a, b FROM apart"))
+        return {p for p in pairs if len(p) == 2}
+
+    def pinned_title(self, story: str) -> str | None:
+        """The title the user gave the story, if any."""
+        row = self.db.execute("SELECT title FROM titles WHERE story=?", (story,)).fetchone()
+        return str(row[0]) if row else None
 
     def members(self, story: str) -> list[str]:
         """Article ids of a story, in arrival order (duplicates included)."""
@@ -578,8 +615,77 @@ class Store:
         """One story's listing row (a merged story's old id leads to the story that absorbed it)."""
         return self.stories(only=self.resolve(story))[0]
 
+    # -- curation (curation.py: each decision is one transaction, under writing()) -------------
+    def place(self, ids: Iterable[str], story: str) -> list[str]:
+        """Put these articles, and the copies linked to them, in ``story``; the ids moved (sorted)."""
+        moved: set[str] = set()
+        for article_id in ids:
+            moved.update(r[0] for r in self.db.execute(
+                "SELECT article FROM membership WHERE article=? OR article IN"
+                " (SELECT id FROM articles WHERE duplicate_of=?)", (article_id, article_id)))
+        self.db.executemany("UPDATE membership SET story=? WHERE article=?", [(story, a) for a in moved])
+        return sorted(moved)
+
+    def story_record(self, story: str) -> tuple[str, int, int]:
+        """A stored story's (title, born, version)."""
+        row = self.db.execute("SELECT title, born, version FROM stories WHERE id=?", (story,)).fetchone()
+        if row is None:
+            raise StoreError(f"no story with id '{story}' (see `storylens stories`)", self.path)
+        return str(row[0]), int(row[1]), int(row[2])
+
+    def new_story(self, founder: str, now: str, *, sid: str | None = None, title: str = "",
+                  born: int | None = None, version: int = 0) -> str:
+        """Create an empty story (id from ``founder`` as clustering names one, unless ``sid``); fill it
+        with :meth:`place` and :meth:`resum`. ``version`` is the one it had if it existed before (a
+        page cached under an old version must not pass for the new one)."""
+        from .cluster import story_id
+
+        if sid is None:
+            sid, k = story_id(founder), 1
+            while self.db.execute("SELECT 1 FROM stories WHERE id=:s UNION SELECT 1 FROM story_aliases WHERE"
+                                  " old=:s", {"s": sid}).fetchone():
+                k += 1
+                sid = story_id(f"{founder}#{k}")
+        if born is None:
+            born = int(self.db.execute("SELECT coalesce(max(born), 0) + 1 FROM stories").fetchone()[0])
+        dim = self.db.execute("SELECT length(dense) / 8 FROM stories LIMIT 1").fetchone()
+        self.db.execute("DELETE FROM story_aliases WHERE old=?", (sid,))
+        self.db.execute("INSERT INTO stories (id, title, born, version, n, dense, terms, updated)"
+                        " VALUES (?,?,?,?,0,?,'{}',?)",
+                        (sid, title, born, version, np.zeros(int(dim[0]) if dim else 0).tobytes(), now))
+        return sid
+
+    def resum(self, story: str, now: str) -> bool:
+        """Recompute a story's sums from its members' features (what clustering rebuilds it from),
+        bump its version, choose its title again (unless the user gave one); a story left with no
+        member is deleted. True when it was deleted."""
+        if not self.members(story):
+            self._after_removal(story, True, now)
+            return True
+        dense = np.frombuffer(self.db.execute("SELECT dense FROM stories WHERE id=?", (story,)).fetchone()[0],
+                              dtype=np.float64)
+        total, terms, days, n = np.zeros_like(dense), {}, [], 0
+        for vector, words, day in self.db.execute(
+                "SELECT f.vector, f.terms, f.day FROM features f JOIN membership m ON m.article=f.article"
+                " WHERE m.story=? ORDER BY m.seq", (story,)):
+            total = total + np.frombuffer(vector, dtype=np.float32).astype(np.float64)
+            for w, v in json.loads(words).items():
+                terms[w] = terms.get(w, 0.0) + v
+            days += [day] if day is not None else []
+            n += 1
+        self.db.execute("UPDATE stories SET n=?, dense=?, terms=? WHERE id=?",
+                        (n, total.tobytes(), json.dumps(terms, separators=(",", ":")), story))
+        self._after_removal(story, False, now)
+        return False
+
+    def set_title(self, story: str, title: str) -> None:
+        """Set a story's title (version up: cached briefs and pages go stale)."""
+        self.db.execute("UPDATE stories SET title=?, version=version+1 WHERE id=?", (title, story))
+        self.db.execute("DELETE FROM briefs WHERE story=?", (story,))
+
     # -- removal --------------------------------------------------------------------------------
-    def remove_article(self, article_id: str, now: str) -> Removed:
+    def remove_article(self, article_id: str, now: str,
+                       log: Callable[[Removed], None] | None = None) -> Removed:
         """Delete one article, keeping the rest consistent (one transaction; hold ``writing()``).
 
         Its first copy (by arrival) becomes the original in its place: it takes over the features
@@ -602,7 +708,10 @@ class Store:
             gone = story is not None and not self.members(story)
             if story is not None:
                 self._after_removal(story, gone, now)
-        return Removed(article_id, story, heir, gone)
+            done = Removed(article_id, story, heir, gone)
+            if log is not None:  # the decision log (curation.py), in the same transaction
+                log(done)
+        return done
 
     def _promote_copy(self, article_id: str) -> str | None:
         row = self.db.execute("SELECT id FROM articles WHERE duplicate_of=? ORDER BY rowid LIMIT 1",
@@ -654,6 +763,11 @@ class Store:
             "SELECT f.article, f.vector FROM features f JOIN membership m ON m.article=f.article WHERE m.story=?",
             (story,))}
         title, dense = self.db.execute("SELECT title, dense FROM stories WHERE id=?", (story,)).fetchone()
+        pinned = self.pinned_title(story)
+        if pinned is not None:  # the user's title stays
+            if pinned != title:
+                self.db.execute("UPDATE stories SET title=? WHERE id=?", (pinned, story))
+            return
         ids = self.members(story)
         state = StoryState(story, np.frombuffer(dense, dtype=np.float64), {}, members=[a for a in ids if a in vectors])
         new = central_title(state, self.titles(ids), _Vectors(vectors), previous=title)  # type: ignore[arg-type]

@@ -225,7 +225,8 @@ def remove(article_id: str, db: str | None, fmt: str) -> None:
     """Delete article ID from the store: its story, copies and search index stay consistent.
 
     A copy of it takes its place as the original; a story left with no article goes too. Like
-    ingest, it waits while another ingest writes to the store.
+    ingest, it waits while another ingest writes to the store. The removal is listed by
+    `storylens story log`; it is final (`storylens story undo` passes over it).
     """
     from ..corpus import remove_article
 

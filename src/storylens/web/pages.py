@@ -9,7 +9,8 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 
 from .. import __version__
 from ..model import Brief, Story
@@ -52,7 +53,7 @@ def story(request: Request, story_id: str) -> Response:
     page = web.library.pages.get(key)
     if page is None:
         brief = web.library.brief(sid)
-        html = render(request, "story.html.j2", v=View(brief, WebLinks())).body
+        html = render(request, "story.html.j2", v=View(brief, WebLinks()), curate=story_path(sid)).body
         page = web.library.pages.put(key, CachedPage.of(bytes(html)))
     status, headers, body = page_answer(page, request.scope.get("headers", ()))
     return Response(body, status_code=status, headers={k.decode(): v.decode("latin-1") for k, v in headers})
@@ -84,6 +85,64 @@ def remove_article(request: Request, article_id: str) -> Response:
     done = state(request).library.remove(article_id)
     where = story_path(done.story) if done.story and not done.story_gone else "/"
     return RedirectResponse(where, status_code=303)
+
+
+# Fields a curation form may send: a split names articles of the story, which a page lists in full
+# (the largest development story has ~40 articles; 1,000 bounds what one request can ask).
+MAX_CURATE_FIELDS = 1_000
+
+
+async def _curation_form(request: Request) -> FormData:
+    return await request.form(max_files=0, max_fields=MAX_CURATE_FIELDS)
+
+
+def _value(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+async def _curate(request: Request, story_id: str, action: str, *args: Any) -> Response:
+    """Run a curation decision (curation.py) sent by a form of the story page (a POST, refused from other
+    sites like every write: guards.py), then show the story again: its current id (a merged story's
+    leads on), or the story list when it is gone."""
+    library = state(request).library
+    await run_in_threadpool(library.curate, action, *args)
+    back = await run_in_threadpool(library.current, story_id)
+    return RedirectResponse(story_path(back) if back else "/", status_code=303)
+
+
+@router.post("/stories/{story_id:path}/move")
+async def move_article(request: Request, story_id: str) -> Response:
+    """Move the article named in the form to the story ``to`` (an id, or "new")."""
+    form = await _curation_form(request)
+    return await _curate(request, story_id, "move", _value(form, "article"), _value(form, "to") or "new")
+
+
+@router.post("/stories/{story_id:path}/merge")
+async def merge_story(request: Request, story_id: str) -> Response:
+    """Merge the story named in the form (``other``) into this one."""
+    form = await _curation_form(request)
+    return await _curate(request, story_id, "merge", story_id, _value(form, "other"))
+
+
+@router.post("/stories/{story_id:path}/split")
+async def split_story(request: Request, story_id: str) -> Response:
+    """Split the articles ticked in the form (``articles``) off into a new story."""
+    form = await _curation_form(request)
+    ticked = [v.strip() for v in form.getlist("articles") if isinstance(v, str) and v.strip()]
+    return await _curate(request, story_id, "split", story_id, ticked)
+
+
+@router.post("/stories/{story_id:path}/rename")
+async def rename_story(request: Request, story_id: str) -> Response:
+    form = await _curation_form(request)
+    return await _curate(request, story_id, "rename", story_id, _value(form, "title"))
+
+
+@router.post("/stories/{story_id:path}/undo")
+async def undo_decision(request: Request, story_id: str) -> Response:
+    """Undo the newest curation decision (the store's newest, whichever story it changed)."""
+    return await _curate(request, story_id, "undo")
 
 
 @router.get("/add", response_class=HTMLResponse)

@@ -149,6 +149,26 @@ class Library:
                 raise NotFound(f"no article with id '{article_id}'")
         return remove_article(self.db, article_id, wait=False)
 
+    def curate(self, action: str, *args: Any) -> Any:
+        """A curation decision (curation.py: "move", "merge", "split", "rename" or "undo") with its
+        arguments after the store. Unknown ids are NotFound (a 404); while an ingest writes, StoreBusy
+        at once (a 503), as for a removal."""
+        from .. import curation
+
+        if action not in ("move", "merge", "split", "rename", "undo"):
+            raise NotFound(f"no curation action '{action}'")
+        try:
+            return getattr(curation, action)(self.db, *args, wait=False)
+        except curation.UnknownId as exc:
+            raise NotFound(exc.reason) from None
+
+    def current(self, story: str) -> str | None:
+        """The current id of a story (merged ids lead on), or None when it is gone."""
+        try:
+            return self.version(story)[0]
+        except NotFound:
+            return None
+
     def duplicate_of(self, article_id: str) -> tuple[str, str, float] | None:
         with self.store() as store:
             return store.duplicate_links([article_id]).get(article_id)
