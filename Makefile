@@ -9,6 +9,8 @@ PYTHON ?= $(or $(PY312),python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The extras `make setup` installs; .ci/run adds spark (pyspark and a JRE) so the Spark engine's tests run.
+EXTRAS ?= dev
 
 .PHONY: demo test lint clean setup bench train
 
@@ -17,7 +19,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -120,7 +120,8 @@ def test_the_walk_finds_a_cycle_when_there_is_one() -> None:
     assert any({"storylens.errors", "storylens.cli"} <= set(c) for c in cycles(graph))
 
 
-HEAVY = ("numpy", "scipy", "spacy", "onnxruntime", "rich", "storylens.analyze", "storylens.cluster", "storylens.store")
+HEAVY = ("numpy", "scipy", "spacy", "onnxruntime", "rich", "storylens.analyze", "storylens.cluster", "storylens.store",
+         "pandas", "pyarrow", "pyspark")  # the last three: storylens batch (issue 17)
 
 
 def test_help_loads_none_of_the_heavy_modules() -> None:

@@ -1,7 +1,7 @@
 """The command line: a thin layer over the Python API. Errors become one line, never a traceback.
 
 Each module holds commands (``analysis``: analyze, extract, relate; ``corpus``: ingest, stories,
-show, cluster, article; ``curate``: story; ``web``: serve) and imports only click and ``_common`` at its top: what a
+show, cluster, article; ``curate``: story; ``batch``: batch, import; ``web``: serve) and imports only click and ``_common`` at its top: what a
 command needs (the API, the renderers, rich) is imported when it runs, so ``storylens --help`` does
 not load the models' libraries. This module joins them into ``main``; none of them imports it.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from . import analysis, corpus, curate, web
+from . import analysis, batch, corpus, curate, web
 from ._common import EXIT_ERROR, EXIT_SKIPPED, one_line, problem_line
 
 __all__ = ["EXIT_ERROR", "EXIT_SKIPPED", "main", "one_line", "problem_line"]
@@ -23,5 +23,6 @@ def main() -> None:
 
 
 for _command in (analysis.analyze, analysis.extract, analysis.relate, corpus.ingest, corpus.stories,
-                 corpus.show, corpus.cluster, corpus.article, curate.story, web.serve):
+                 corpus.show, corpus.cluster, corpus.article, curate.story, batch.batch, batch.import_,
+                 web.serve):
     main.add_command(_command)
