@@ -17,6 +17,8 @@ import pytest
 from _shared import need
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from storylens import curation
 from storylens.cli import main
@@ -58,10 +60,7 @@ def master(neus: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> s
     return db
 
 
-@pytest.fixture()
-def db(master: str, tmp_path: Path) -> str:
-    """A fresh copy of the two-outlet store."""
-    target = str(tmp_path / "s.db")
+def _copy(master: str, target: str) -> str:
     src, dst = sqlite3.connect(master), sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -69,6 +68,12 @@ def db(master: str, tmp_path: Path) -> str:
         src.close()
         dst.close()
     return target
+
+
+@pytest.fixture()
+def db(master: str, tmp_path: Path) -> str:
+    """A fresh copy of the two-outlet store."""
+    return _copy(master, str(tmp_path / "s.db"))
 
 
 def _story(db: str, article: str) -> str:
@@ -122,7 +127,9 @@ def test_curation_round_trip_holds_through_an_incremental_ingest(db: str, neus: 
         return got.output
 
     assert run("move", "n0a0", "--to", s[1]) == f"Moved article n0a0 from story {s[0]} to story {s[1]}\n"
+    title = _state(db)[1][s[2]]
     assert run("merge", s[2], s[3]) == f"Merged story {s[3]} into story {s[2]}\n"
+    assert _state(db)[1][s[2]] == title  # the story merged into keeps its title
     out = run("split", s[4], "n4a1")
     new = _story(db, "n4a1")
     assert new != s[4] and out == f"Split 1 article of story {s[4]} into new story {new}\n"
@@ -172,6 +179,53 @@ def test_each_decision_undone_restores_the_stories(db: str) -> None:
         assert store.count("pins") == store.count("apart") == store.count("titles") == 0
     with pytest.raises(CurationError, match="no decision to undo"):
         curation.undo(db)
+
+
+_OPS = st.lists(st.tuples(st.sampled_from(["move", "merge", "split", "rename"]), st.integers(0, 11),
+                          st.integers(0, 12), st.integers(1, 3)), min_size=1, max_size=8)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=_OPS)
+def test_any_decisions_keep_the_store_consistent_and_undo_all_restores_it(master: str, tmp_path: Path,
+                                                                          ops: list[tuple[str, int, int, int]]) -> None:
+    """Invariant: after any sequence of decisions every article is in exactly one story whose sums are its
+    members'; undoing them all gives back the stories and titles the store started with."""
+    db = _copy(master, str(tmp_path / f"h{abs(hash(tuple(ops)))}.db"))
+    start, made = _state(db), 0
+    articles = [f"n{i}a{k}" for i in range(STORIES) for k in range(2)]
+    for action, x, y, n in ops:
+        stories = sorted(_state(db)[0])
+        try:
+            if action == "move":
+                curation.move(db, articles[x], "new" if y >= len(stories) else stories[y])
+            elif action == "merge":
+                curation.merge(db, stories[x % len(stories)], stories[y % len(stories)])
+            elif action == "split":
+                story = stories[x % len(stories)]
+                curation.split(db, story, _state(db)[0][story][:n])
+            else:
+                curation.rename(db, stories[x % len(stories)], f"Title {y}")
+        except CurationError:
+            continue  # a decision that cannot be made (already there, every article of the story)
+        made += 1
+        _consistent(db)
+    for _ in range(made):
+        curation.undo(db)
+    _consistent(db)
+    assert _state(db) == start
+
+
+def test_a_moved_article_takes_its_copies_along(db: str, tmp_path: Path) -> None:
+    with Store(db) as store:
+        text, title = store.text_of("n0a0"), store.titles(["n0a0"])["n0a0"]
+    ingest([_jsonl(tmp_path / "copy.jsonl", [{"id": "n0a0-copy", "title": title, "text": text,
+                                              "url": "https://copies.example/1"}])], db=db)
+    assert _story(db, "n0a0-copy") == _story(db, "n0a0")
+    done = curation.move(db, "n0a0", "new")
+    assert done.summary.endswith("(with 1 copy of it)")
+    assert _story(db, "n0a0-copy") == _story(db, "n0a0") != _story(db, "n0a1")
+    _consistent(db)
 
 
 def test_a_story_renamed_keeps_its_title_when_an_article_leaves(db: str) -> None:

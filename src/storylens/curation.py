@@ -198,7 +198,7 @@ def move(db: str, article: str, to: str, *, waiting: Callable[[], None] | None =
             store.db.execute("INSERT OR REPLACE INTO story_aliases VALUES (?,?)", (source, target))
         summary = (f"moved article {article} from story {source} to "
                    f"{'a new story ' if to == NEW else 'story '}{target}"
-                   + (f" ({len(moved) - 1} copies with it)" if len(moved) > 1 else ""))
+                   + (f" (with {len(moved) - 1} cop{'y' if len(moved) == 2 else 'ies'} of it)" if len(moved) > 1 else ""))
         store.db.execute("UPDATE decisions SET summary=? WHERE id=?", (summary, did))
         return _finish(store, did, data, [target] if data["source_gone"] else [source, target])
 
@@ -227,6 +227,8 @@ def merge(db: str, a: str, b: str, *, waiting: Callable[[], None] | None = None,
         store.db.execute("DELETE FROM titles WHERE story=?", (gone,))  # the merged story keeps a's title
         store.merge_story(gone, keep)
         store.resum(keep, now)
+        if store.pinned_title(keep) is None:  # a's title, not one chosen again among b's articles
+            store.db.execute("UPDATE stories SET title=? WHERE id=?", (data["titles"][keep], keep))
         return _finish(store, did, data, [keep])
 
 

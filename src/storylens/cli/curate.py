@@ -41,7 +41,7 @@ def story() -> None:
 def move(article: str, to: str, db: str | None, fmt: str) -> None:
     """Move ARTICLE (and its copies) to another story, or to a new one.
 
-    It stays there: no later clustering moves it back, and its old and new stories are not merged.
+    It stays there: its old and new stories are never merged again, and no automatic split moves it.
     """
     from ..curation import move as run
 
@@ -58,7 +58,8 @@ def move(article: str, to: str, db: str | None, fmt: str) -> None:
 def merge(a: str, b: str, db: str | None, fmt: str) -> None:
     """Merge story B into story A: A keeps its id and title, B's id leads to A.
 
-    It stays merged: no later clustering splits the articles of A and B apart.
+    It stays merged: no automatic split takes the articles of A and B apart. (Later ingests may
+    choose A's title again, as for any story; `storylens story rename` fixes one for good.)
     """
     from ..curation import merge as run
 
@@ -75,7 +76,8 @@ def merge(a: str, b: str, db: str | None, fmt: str) -> None:
 def split(story_id: str, articles: tuple[str, ...], db: str | None, fmt: str) -> None:
     """Split ARTICLES (and their copies) off STORY into a new story.
 
-    It stays split: the two stories are not merged again and the articles stay in the new one.
+    It stays split: the two stories are never merged again, and no automatic split moves the
+    articles named.
     """
     from ..curation import split as run
 
