@@ -367,3 +367,14 @@ def test_web_curation_forms(db: str) -> None:
         empty = post(s[1], "split", {})
         assert empty.status_code == 400 and "name at least one article" in empty.text
     assert [d.action for d in curation.log(db)] == ["split", "merge", "move", "rename"]
+
+
+def test_web_curation_while_an_ingest_writes_is_a_503_and_changes_nothing(db: str) -> None:
+    s0 = _story(db, "n0a0")
+    with TestClient(create_app(db, analyze=_fake_brief), base_url=LOCAL) as client, Store(db) as other:
+        with other.writing():  # as a running ingest holds it
+            busy = client.post(f"/stories/{s0}/rename", data={"title": "Later"}, headers=OWN,
+                               follow_redirects=False)
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "10"
+        assert "another ingest is writing to the store" in busy.text
+    assert curation.log(db) == [] and _state(db)[1][s0] != "Later"
