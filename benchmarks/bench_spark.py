@@ -87,7 +87,8 @@ def measure(n: int, corpus: Path, out: Path, master: str) -> dict[str, Any]:
     return {"articles": n, "runs": runs,
             "import_equals_ingest": {t: imported[t] == plain[t] for t in plain},
             "spark_equals_local": {t: spark[t] == local[t] for t in local},
-            "rows": manifest["tables"], "driver_embedded": manifest.get("driver_embedded")}
+            "rows": manifest["tables"], "driver_embedded": manifest.get("driver_embedded"),
+            "spark_duplicates": manifest.get("spark_duplicates"), "spark_seconds": manifest.get("seconds")}
 
 
 def main() -> None:
@@ -121,6 +122,8 @@ def main() -> None:
         text.append(f"{r['articles']}: import == ingest: {all(r['import_equals_ingest'].values())} "
                     f"{r['import_equals_ingest']}; spark == local: {all(r['spark_equals_local'].values())} "
                     f"{r['spark_equals_local']}; leads embedded on the driver: {r['driver_embedded']}; "
+                    f"Spark's duplicate links {r['spark_duplicates']}; Spark engine stages (wall s) "
+                    f"{r['spark_seconds']}; "
                     f"rows {r['rows']}")
     (out / "results.md").write_text("\n".join(text) + "\n", encoding="utf-8")
     print("\n".join(text))

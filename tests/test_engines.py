@@ -210,8 +210,9 @@ def _tables(out: Path) -> dict[str, list[dict]]:
 
 
 def test_spark_engine_equals_local(tmp_path: Path, inputs: tuple[Path, Path], embedder: _Memo) -> None:
-    """On 75 real articles with copies (a few shuffle partitions, local[2]): the same tables, every
-    lead embedded on Spark (none on the driver)."""
+    """On 75 real articles with copies (a few shuffle partitions, local[2]): the same tables, Spark's
+    duplicate links equal to the local ones, every original's lead embedded on Spark (none on the
+    driver)."""
     _spark_ready()
     lines = inputs[0].read_text(encoding="utf-8").splitlines(keepends=True)
     small = tmp_path / "small.jsonl"
@@ -225,3 +226,5 @@ def test_spark_engine_equals_local(tmp_path: Path, inputs: tuple[Path, Path], em
     assert _tables(tmp_path / "spark") == _tables(tmp_path / "local")
     manifest = json.loads((tmp_path / "spark" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["engine"] == "spark" and manifest["driver_embedded"] == 0
+    # the links Spark found in DataFrames are the ones the replay (the local code) stored
+    assert manifest["spark_duplicates"] == {"links": local.duplicates, "equal_to_replay": True}

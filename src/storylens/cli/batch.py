@@ -19,7 +19,7 @@ ENGINE_CHOICES = ("local", "spark")  # engines.ENGINES (not imported here: `stor
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="local", show_default=True,
               help="Where the stages run: local (in this process, the pipeline `ingest` runs) or spark "
-                   "(the embedding on Spark, the rest replayed on the driver: the same tables).")
+                   "(duplicates and embedding on Spark, the clustering replayed on the driver: the same tables).")
 @click.option("--master", default="local[2]", show_default=True,
               help="The Spark master URL (--engine spark only).")
 @click.option("--out", required=True, metavar="DIR", help="The folder the Parquet tables are written to.")
