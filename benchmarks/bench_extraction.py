@@ -1,7 +1,11 @@
 """Article body extraction: storylens against trafilatura on the Zyte/Scrapinghub benchmark.
 
 Data: the article extraction benchmark (github.com/scrapinghub/article-extraction-benchmark), a folder
-holding ``html/<id>.html`` (or ``.html.gz``) and ``ground-truth.json`` ``{id: {articleBody, url}}``.
+holding ``html/<id>.html`` (or ``.html.gz``) and ``ground-truth.json`` ``{id: {articleBody, url}}``;
+or a set in CleanEval's layout, ``input/<id>.html`` and ``GoldStandard/<id>.txt`` (gold text with
+``<p>``/``<h>``/``<l>`` segment markers, removed before scoring), such as CleanPortalEval
+(github.com/ppke-nlpg/CleanPortalEval: 71 news and blog pages of BBC, MSNBC, the Washington Post and
+the WSJ, hand-cleaned), the second set of issue 16.
 
 Systems, all run in one process over the same decoded page text:
   trafilatura              trafilatura.extract(html): default settings, the way a user calls it
@@ -9,8 +13,8 @@ Systems, all run in one process over the same decoded page text:
   trafilatura-precision    extract(html, favor_precision=True)
   trafilatura-recall       extract(html, favor_recall=True)
   trafilatura-storylens    trafilatura's text with storylens's settings (bare_extraction,
-                           include_comments=False, include_tables=False, with_metadata=True):
-                           exactly what storylens's cleaner receives
+                           include_comments=False, include_tables=True, with_metadata=True):
+                           the text of the tree storylens's cleaner receives
   storylens                storylens.ingest.html.read_html_file(path).text: the cleaned text
 
 Scoring reproduces the benchmark's evaluate.py: text -> tokens (regex \\w+, case kept); tokens ->
@@ -142,10 +146,10 @@ def storylens_system(path: Path, html: str) -> str:
 
 
 def storylens_stages(path: Path, html: str) -> dict[str, Any]:
-    """trafilatura's text as storylens extracts it, and which branch of clean_extracted was taken."""
-    from storylens.clean import clean_text
+    """trafilatura's text as storylens extracts it, and which branch of the cleaning was taken."""
     from storylens.errors import StorylensError
-    from storylens.ingest.html import _extract, clean_extracted
+    from storylens.ingest.html import _SHAPE_REASONS, _extract, clean_structure
+    from storylens.ingest.structure import clean_lines, cleaned_text, tree_lines
 
     t = time.perf_counter()
     try:
@@ -156,9 +160,12 @@ def storylens_stages(path: Path, html: str) -> dict[str, Any]:
     raw = (doc.text or "") if doc is not None else ""
     if not raw.strip():
         return {"raw": "", "chosen": "", "group": "no text", "removed": [], "seconds": seconds}
-    cleaned = clean_extracted(raw, doc.title)
+    lines = tree_lines(doc.body) or [("paragraph", x) for x in raw.splitlines() if x.strip()]
+    cleaned, _ = clean_structure(lines, doc.title)
     chosen = cleaned.text
-    if chosen != clean_text(raw, title=doc.title or None).text:
+    _, full_kept = clean_lines(lines, doc.title, light=False, shape_reasons=_SHAPE_REASONS)
+    if chosen != cleaned_text(full_kept)[0] and _TOKEN.findall(chosen) != _TOKEN.findall(
+            cleaned_text([x for x in full_kept if x[0] == "paragraph"])[0]):
         group = "fallback"
     elif _TOKEN.findall(chosen) == _TOKEN.findall(raw):
         group = "cleaner, no change"
@@ -174,10 +181,38 @@ def page_id(path: Path) -> str:
 # ------------------------------------------------------------------ run
 
 
+_CLEANEVAL_URL = re.compile(r"^\s*URL.*$", re.MULTILINE)
+_CLEANEVAL_TAG = re.compile(r"</?[phl]>|<[phl](?=[A-Z])", re.IGNORECASE)
+
+
+def cleaneval_gold(text: str) -> str:
+    """A CleanEval gold file's text: without its URL line and segment markers (<p>, <h>, <l>, as
+    CleanEval's own cleaneval.py removes them), HTML entities decoded."""
+    import html
+
+    return html.unescape(_CLEANEVAL_TAG.sub("\n", _CLEANEVAL_URL.sub("", text)))
+
+
+def load_cleaneval(data: Path, limit: int | None) -> tuple[dict[str, dict[str, Any]], dict[str, Path]]:
+    """A set in CleanEval's layout (CleanEval, CleanPortalEval): input/<id>.html, GoldStandard/<id>.txt."""
+    gold = {p.stem: p for p in sorted((data / "GoldStandard").glob("*.txt"))}
+    pages = {p.name.split(".htm")[0]: p for p in sorted((data / "input").iterdir()) if ".htm" in p.name}
+    ids = sorted(set(gold) & set(pages))
+    if not ids:
+        fail(f"{data}: no page of input/ has a gold file in GoldStandard/")
+    ids = ids[:limit] if limit else ids
+    truth = {i: {"articleBody": cleaneval_gold(gold[i].read_text(encoding="utf-8", errors="replace"))}
+             for i in ids}
+    return truth, {i: pages[i] for i in ids}
+
+
 def load(data: Path, limit: int | None) -> tuple[dict[str, dict[str, Any]], dict[str, Path]]:
     truth_file, html_dir = data / "ground-truth.json", data / "html"
+    if (data / "GoldStandard").is_dir() and (data / "input").is_dir():
+        return load_cleaneval(data, limit)
     if not truth_file.is_file() or not html_dir.is_dir():
-        fail(f"{data}: expected ground-truth.json and html/ (the article extraction benchmark)")
+        fail(f"{data}: expected ground-truth.json and html/ (the article extraction benchmark), "
+             "or input/ and GoldStandard/ (CleanEval's layout)")
     truth = json.loads(truth_file.read_text(encoding="utf-8"))
     pages = {page_id(p): p for p in sorted(html_dir.iterdir()) if ".htm" in p.name}
     missing = sorted(set(truth) - set(pages))

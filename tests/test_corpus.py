@@ -437,9 +437,11 @@ def test_a_store_made_before_levels_clusters_by_event(tmp_path: Path, corpus: li
     db = tmp_path / "old.db"
     ingest([str(_jsonl(tmp_path / "a.jsonl", corpus[:6]))], db=str(db), embedder=embedder)
     con = sqlite3.connect(db)
-    # a store of schema 4: no settings table, no description column, no curation tables (migrations 5-7)
+    # a store of schema 4: no settings table, no description column, no curation tables, no blocks column
+    # (migrations 5-8)
     con.executescript("DROP TABLE settings; ALTER TABLE articles DROP COLUMN description; DROP TABLE decisions;"
-                      " DROP TABLE pins; DROP TABLE apart; DROP TABLE titles; PRAGMA user_version = 4;")
+                      " DROP TABLE pins; DROP TABLE apart; DROP TABLE titles; ALTER TABLE articles DROP COLUMN blocks;"
+                      " PRAGMA user_version = 4;")
     con.close()
     with Store(db) as store:
         assert store.level() == "event"

@@ -15,7 +15,10 @@ STORIES_SCHEMA = "storylens.stories/1"
 STORY_LIST_SCHEMA = "storylens.story-list/1"
 # the fields of schema storylens.article/1, in the order they are written
 ARTICLE_FIELDS = ("id", "title", "author", "outlet", "published", "url", "language", "text", "description",
-                  "headline_only")
+                  "headline_only", "blocks")
+# what a Block of an article's text is (issue 16): HTML extraction keeps the headings, list items and
+# table rows of the main content in ``text``, one block a paragraph, and says which is which
+BLOCK_KINDS = ("heading", "paragraph", "list_item", "table_row")
 
 T = TypeVar("T")
 
@@ -43,6 +46,23 @@ class Span:
 
 
 @dataclass
+class Block:
+    """One paragraph of an article's cleaned text and what it is in the page: ``kind`` is one of
+    BLOCK_KINDS; ``text[start:end]`` is the block (a table row's cells are joined by " | ")."""
+
+    kind: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Block:
+        return _from(cls, d)
+
+
+@dataclass
 class Article:
     """A cleaned article. ``removed`` lists the lines cleaning took out, with the reason.
 
@@ -50,6 +70,10 @@ class Article:
     or a body shorter than its title) has an empty ``text``; ``description`` holds the short summary
     such an item may carry (a feed's or an export's ``description``). It is clustered on its title and
     description, listed in its story, and read by the analysis only as a headline (``headline_only``).
+
+    ``blocks`` (HTML pages only; None for plain text) says what each paragraph of ``text`` is in the
+    page: a heading, a paragraph, a list item or a table row. The analysis reads headings and table
+    rows as no sentences (nlp.prose_paragraphs).
     """
 
     id: str
@@ -63,6 +87,11 @@ class Article:
     source: str | None = None
     removed: list[dict[str, str]] = field(default_factory=list)
     description: str | None = None
+    blocks: list[Block] | None = None
+
+    def __post_init__(self) -> None:
+        if self.blocks is not None:  # from_dict gives dicts
+            self.blocks = [b if isinstance(b, Block) else Block.from_dict(b) for b in self.blocks]
 
     @property
     def headline_only(self) -> bool:
@@ -72,6 +101,8 @@ class Article:
     def to_dict(self, *, full: bool = True) -> dict[str, Any]:
         d = asdict(self)
         d["headline_only"] = self.headline_only
+        if self.blocks is None:  # plain-text articles carry no structure: their JSON stays as it was
+            d.pop("blocks")
         if not full:
             d.pop("removed")
             d.pop("source")
@@ -366,7 +397,9 @@ class Brief:
 def article_dict(article: Article) -> dict[str, Any]:
     """Schema ``storylens.article/1``: ``extract --format json`` and ``GET /api/articles/ID`` (which
     adds the article's story, removed lines and copy link after these fields)."""
-    return {"schema": ARTICLE_SCHEMA, **{k: getattr(article, k) for k in ARTICLE_FIELDS}}
+    d = {"schema": ARTICLE_SCHEMA, **{k: getattr(article, k) for k in ARTICLE_FIELDS}}
+    d["blocks"] = None if article.blocks is None else [b.to_dict() for b in article.blocks]
+    return d
 
 
 def stories_dict(stories: list[Story]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import functools
 import itertools
 import re
 import sys
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -100,10 +101,41 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
             for piece in _pieces(m.start(), m.group()) if piece[1].strip()]
 
 
-def parse_article(article: Article) -> list[tuple[int, Any]]:
-    """(paragraph offset, spaCy Doc) for each paragraph of the article."""
-    nlp = load_spacy()
+# Blocks of an HTML page's text (model.Block) that the analysis reads as no sentences: a heading or a
+# table row is a label or a record, never a claim (issue 16). A list item is read when the cleaner
+# takes it for prose (clean.line_reason), as it was before lists were kept.
+NOT_PROSE = frozenset({"heading", "table_row"})
+
+
+def _is_prose(kind: str, text: str) -> bool:
+    from .clean import line_reason
+
+    return kind not in NOT_PROSE and (kind != "list_item" or line_reason(text) is None)
+
+
+def prose_paragraphs(article: Article) -> list[tuple[int, str]]:
+    """``paragraphs`` of the article's text without the blocks that are no prose (NOT_PROSE; a list
+    item that is no sentence); every paragraph of an article without blocks (plain text)."""
     paras = paragraphs(article.text)
+    if not article.blocks:
+        return paras
+    blocks = sorted(article.blocks, key=lambda b: b.start)
+    starts = [b.start for b in blocks]
+    prose = [_is_prose(b.kind, article.text[b.start:b.end]) for b in blocks]
+    if all(prose):
+        return paras
+
+    def read(off: int) -> bool:  # the block a paragraph (or a piece of one) starts in
+        k = bisect_right(starts, off) - 1
+        return k < 0 or off >= blocks[k].end or prose[k]
+
+    return [(off, p) for off, p in paras if read(off)]
+
+
+def parse_article(article: Article) -> list[tuple[int, Any]]:
+    """(paragraph offset, spaCy Doc) for each prose paragraph of the article (prose_paragraphs)."""
+    nlp = load_spacy()
+    paras = prose_paragraphs(article)
     docs = nlp.pipe([p for _, p in paras], batch_size=64)
     return [(off, doc) for (off, _), doc in zip(paras, docs)]
 
@@ -125,7 +157,7 @@ def iter_parsed(articles: list[Article]) -> Iterator[tuple[Article, list[tuple[i
     nlp = load_spacy()
     first = _first_pass(nlp)
     off = [n for n in nlp.pipe_names if n not in first]
-    per = [paragraphs(a.text) for a in articles]
+    per = [prose_paragraphs(a) for a in articles]
     texts = [p for paras in per for _, p in paras]
     head = min(len(per[0]), PIPE_BATCH) if per else 0
     docs = itertools.chain.from_iterable(

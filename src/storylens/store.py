@@ -140,6 +140,12 @@ MIGRATIONS: list[str] = [
     CREATE TABLE apart (a TEXT NOT NULL, b TEXT NOT NULL, decision INTEGER NOT NULL, PRIMARY KEY (a, b));
     CREATE TABLE titles (story TEXT PRIMARY KEY, title TEXT NOT NULL, decision INTEGER NOT NULL);
     """,
+    # 8: an article's blocks (issue 16): what each paragraph of an HTML page's text is (heading,
+    # paragraph, list item, table row), as JSON; the analysis of a stored story reads no heading or
+    # table row as a sentence. NULL for plain-text articles and for those stored before.
+    """
+    ALTER TABLE articles ADD COLUMN blocks TEXT;
+    """,
 ]
 
 # Seconds a statement waits for another connection's write to end before "database is locked". An
@@ -346,10 +352,11 @@ class Store:
         dup = duplicate or (None, None, None)
         self.db.execute(
             "INSERT INTO articles (id, key, place, title, outlet, author, url, published, language, source,"
-            " text, removed, added, duplicate_of, duplicate_kind, duplicate_similarity, description)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " text, removed, added, duplicate_of, duplicate_kind, duplicate_similarity, description, blocks)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (a.id, key, place, a.title or "", a.outlet, a.author, a.url, a.published, a.language, a.source,
-             a.text, json.dumps(a.removed), added, *dup, a.description))
+             a.text, json.dumps(a.removed), added, *dup, a.description,
+             None if a.blocks is None else json.dumps([b.to_dict() for b in a.blocks])))
 
     def put_sentences(self, article_id: str, spans: Sequence[tuple[int, int]]) -> None:
         self.db.executemany("INSERT INTO sentences VALUES (?,?,?,?)",
@@ -397,11 +404,13 @@ class Store:
 
     def article(self, article_id: str) -> Article:
         row = self.db.execute(
-            "SELECT id, text, title, outlet, author, url, published, language, source, removed, description"
+            "SELECT id, text, title, outlet, author, url, published, language, source, removed, description,"
+            " blocks"
             " FROM articles WHERE id=?", (article_id,)).fetchone()
         if row is None:
             raise StoreError(f"no article with id '{article_id}'", self.path)
-        return Article(*row[:9], removed=json.loads(row[9]), description=row[10])
+        return Article(*row[:9], removed=json.loads(row[9]), description=row[10],
+                       blocks=None if row[11] is None else json.loads(row[11]))
 
     def duplicate_links(self, ids: Sequence[str]) -> dict[str, tuple[str, str, float]]:
         """For each duplicate among ``ids``: (original id, kind, similarity)."""

@@ -9,10 +9,11 @@ from urllib.parse import unquote, urlsplit
 
 from ..clean import Cleaned, clean_text, line_reason, normalize_line
 from ..errors import InputError
-from ..model import Article
+from ..model import Article, Block
 from ..nlp import detect_language
 from ._files import check_text, read_bytes
 from .limits import bound_html, bound_text, extraction_time, removed_entry
+from .structure import Line, clean_lines, cleaned_text, tree_lines
 
 NO_ARTICLE = "no article text found in the HTML"
 
@@ -57,7 +58,7 @@ def _extract(html: str, url: str | None, source: str) -> Any:
 
     try:
         return bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                               include_tables=False)
+                               include_tables=True)
     except Exception as exc:  # malformed markup must not crash a batch, whatever lxml raises
         raise InputError(f"could not parse the HTML ({type(exc).__name__})", source) from exc
 
@@ -107,10 +108,52 @@ def url_id(url: str) -> str:
     return parts.hostname or url
 
 
+def _bound_lines(lines: list[Line]) -> tuple[list[Line], str | None, str]:
+    """The lines within the per-article limit (limits.bound_text on their text), the note, the cut tail."""
+    raw = "\n".join(text for _, text in lines)
+    cut, note = bound_text(raw)
+    if note is None:
+        return lines, None, ""
+    out: list[Line] = []
+    at = 0
+    for kind, text in lines:
+        if at + len(text) > len(cut):
+            if len(cut) - at > 0:
+                out.append((kind, text[: len(cut) - at].rstrip()))
+            break
+        out.append((kind, text))
+        at += len(text) + 1
+    return out, note, raw[len(cut):]
+
+
+def _prose_words(kept: list[tuple[str, str]]) -> int:
+    return sum(_nwords(text) for kind, text in kept if kind == "paragraph")
+
+
+def clean_structure(lines: list[Line], title: str | None) -> tuple[Cleaned, list[Block]]:
+    """Clean the lines of a page's extraction tree (structure.clean_lines), with clean_extracted's
+    fallback: when full cleaning keeps less than _MIN_KEPT_SHARE of the paragraphs' words and the light
+    clean keeps a paragraph-length line, the light clean is used. Headings, list items and table rows
+    are kept only on a page with such a line: without one the page is a menu, not an article."""
+    full, kept = clean_lines(lines, title, light=False, shape_reasons=_SHAPE_REASONS)
+    if _prose_words(kept) < _MIN_KEPT_SHARE * _prose_words(lines):
+        light, light_kept = clean_lines(lines, title, light=True, shape_reasons=_SHAPE_REASONS)
+        if any(len(text) >= _MIN_PARAGRAPH_CHARS for kind, text in light_kept if kind == "paragraph"):
+            full, kept = light, light_kept
+    if not any(len(text) >= _MIN_PARAGRAPH_CHARS for _, text in kept):
+        dropped = {text for kind, text in kept if kind != "paragraph"}
+        full.removed += [{"line": t, "reason": "no paragraph on the page (a menu)"} for t in dropped]
+        kept = [(kind, text) for kind, text in kept if kind == "paragraph"]
+    full.text, blocks = cleaned_text(kept)
+    return full, blocks
+
+
 def article_from_html(html: str, *, source: str, url: str | None = None,
                       article_id: str | None = None) -> Article:
     """Extract the article of one HTML page. Raises InputError when the page holds no article text.
 
+    Headings, paragraphs, list items and table rows of the main content are kept, one a paragraph of
+    ``text`` (a table row's cells joined by " | "), and ``blocks`` says which is which (issue 16).
     The page is parsed within the HTML limits and its text cut at the per-article limit (limits.py);
     each cut is recorded in ``removed``. Past ``max_extract_seconds`` the page is skipped
     (InputError naming the limit; limits.extraction_time).
@@ -122,13 +165,14 @@ def article_from_html(html: str, *, source: str, url: str | None = None,
         doc = _extract(html, url, source)
         if doc is None or not (doc.text or "").strip():
             raise InputError(NO_ARTICLE, source)
-        text, note = bound_text(doc.text)
-        cleaned = clean_extracted(text, doc.title)
+        lines = tree_lines(doc.body) or [("paragraph", normalize_line(x)) for x in doc.text.splitlines()]
+        lines, note, tail = _bound_lines([x for x in lines if x[1]])
+        cleaned, blocks = clean_structure(lines, doc.title)
     if not cleaned.text.strip():
         raise InputError(NO_ARTICLE, source)
     cleaned.removed += [removed_entry(n, "") for n in notes]
     if note:
-        cleaned.removed.append(removed_entry(note, doc.text[len(text):]))
+        cleaned.removed.append(removed_entry(note, tail))
     page_url = url or doc.url
     return Article(
         id=article_id or (url_id(url) if url else Path(source).stem),
@@ -141,6 +185,7 @@ def article_from_html(html: str, *, source: str, url: str | None = None,
         language=detect_language(cleaned.text),
         source=source,
         removed=cleaned.removed,
+        blocks=blocks,
     )
 
 
