@@ -228,3 +228,31 @@ def test_spark_engine_equals_local(tmp_path: Path, inputs: tuple[Path, Path], em
     assert manifest["engine"] == "spark" and manifest["driver_embedded"] == 0
     # the links Spark found in DataFrames are the ones the replay (the local code) stored
     assert manifest["spark_duplicates"] == {"links": local.duplicates, "equal_to_replay": True}
+
+
+def test_spark_duplicate_links_equal_local_for_any_partitioning(stores: dict) -> None:
+    """The DataFrame duplicate links over the local batch's ~215 stored articles (34 copies: reprints,
+    near copies, copies of those) equal the links the local engine stored, with 1, 3 and 8 shuffle
+    partitions (one session, stopped in a finally)."""
+    _spark_ready()
+    import pyarrow.parquet as pq
+
+    from storylens.engines.spark import duplicate_links, session
+
+    out = stores["out"]
+    arts = pq.read_table(out / "articles.parquet").to_pandas()
+    batch = stages.shingles(stages.signatures(arts[list(stages.COLUMNS)]))
+    batch["key"], batch["seq"] = arts["key"], range(len(batch))
+    want = {r["article"]: (r["original"], r["kind"], r["similarity"])
+            for r in pq.read_table(out / "duplicates.parquet").to_pylist()}
+    assert len(want) == 34
+    spark = session("local[2]", 1)
+    try:
+        frame = spark.createDataFrame(batch[["seq", "id", "key", "signature", "shingles"]])
+        for partitions in (1, 3, 8):
+            spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
+            got = {r["id"]: (r["original"], r["kind"], round(r["similarity"], 4))
+                   for r in duplicate_links(frame).collect()}
+            assert got == want, partitions
+    finally:
+        spark.stop()
