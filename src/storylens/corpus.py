@@ -28,6 +28,7 @@ from .cluster import (
     Clusterer,
     central_title,
     cluster_articles,
+    day_of,
     featurize,
     headline_text,
     reads,
@@ -102,6 +103,7 @@ class _Ingester:
         assert isinstance(clusterer, CuratedClusterer)
         clusterer.keep(store.pinned_articles(), store.apart_pairs())  # the user's decisions hold (curation.py)
         self.clusterer: Clusterer = clusterer
+        clusterer.note_seen(ingest_days(store))  # undated articles' weak time signal (cluster.INGEST_SLACK_DAYS)
         self.near = NearDuplicates.load(store.signatures(), keys=store.text_keys(),
                                         text_of=store.text_of)
         self.seq = store.next_seq()
@@ -156,6 +158,10 @@ class _Ingester:
         rows, kept, started = self._ahead
         self._ahead = None
         feats = started.result()
+        today = time.time() / 86400.0
+        for f in feats:  # an undated article stands at its ingest time, a weak signal (cluster.INGEST_SLACK_DAYS)
+            if f.day is None:
+                f.seen = today
         placed = [self.clusterer.add(a.id, f) for a, f in zip(kept, feats)]
         splits = [s for p in placed for s in p.splits]
         merges = [m for p in placed for m in p.merged]
@@ -226,6 +232,14 @@ class _Ingester:
                 self.report.updated_stories += 1
             else:
                 self.report.new_stories += 1
+
+
+def ingest_days(store: Store) -> dict[str, float]:
+    """Each stored undated article with features -> the day it was ingested (its ``added`` time): what
+    the clusterer reads as an undated article's weak time signal (cluster.Features.seen)."""
+    rows = store.db.execute("SELECT f.article, a.added FROM features f JOIN articles a ON a.id = f.article"
+                            " WHERE f.day IS NULL")
+    return {aid: day for aid, added in rows if (day := day_of(added)) is not None}
 
 
 def _done(value: Any) -> Future[Any]:

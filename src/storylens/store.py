@@ -214,6 +214,7 @@ class StoryRow:
     last_seen: str
     version: int
     duplicates: int = 0
+    dated: int = 0  # articles with a publication date: none, and the story's dates are unknown (seen = ingested)
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -553,7 +554,7 @@ class Store:
         rows = self.db.execute(
             "SELECT s.id, s.title, count(a.id), count(DISTINCT coalesce(a.outlet, a.url, a.id)),"
             " min(coalesce(a.published, a.added)), max(coalesce(a.published, a.added)), s.version,"
-            " sum(a.duplicate_of IS NOT NULL)"
+            " sum(a.duplicate_of IS NOT NULL), count(a.published)"
             # the covering index (migration 3) keeps the reads off the rows that hold the text; without
             # statistics the planner does not pick it on its own
             " FROM stories s JOIN membership m ON m.story=s.id JOIN articles a INDEXED BY articles_listing"

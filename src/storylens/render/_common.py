@@ -128,6 +128,18 @@ def counts_line(brief: Brief, *, short: bool = False) -> str:
     return " · ".join(f"{n} {noun}" for n, noun in count_items(brief, short=short))
 
 
+def dates_line(brief: Brief) -> str:
+    """When the story's articles were published (``published 2023-06-12`` or a span of days), or that
+    its dates are unknown: no article carries a publication date (storylens then clusters them by
+    ingest time only as a weak signal, cluster.INGEST_SLACK_DAYS)."""
+    days = sorted({a.published[:10] for a in brief.articles if a.published})
+    if not days:
+        return "dates unknown: no article carries a publication date"
+    span = days[0] if len(days) == 1 else f"{days[0]} to {days[-1]}"
+    undated = sum(not a.published for a in brief.articles)
+    return f"published {span}" + (f" ({undated} undated)" if undated else "")
+
+
 # Words of a story's lead sentence shown as its title when no article has a headline: 15 is the 90th
 # percentile of the NeuS validation headlines' length (921 headlines, median 11 words).
 LEAD_TITLE_WORDS = 15

@@ -35,6 +35,7 @@ from storylens.render._common import (
     contradiction_groups,
     count_items,
     coverage,
+    dates_line,
     gist,
     label,
     of_outlets,
@@ -110,6 +111,7 @@ class View:
         self.links = links or Links()
         self.title = story_title(brief)
         self.counts = count_items(brief)
+        self.dates = dates_line(brief)
         self.labels = short_labels(brief.articles)
         self.names = source_names(brief.articles)
         self.outlets = {a.id: a.outlet or "" for a in brief.articles}

@@ -28,6 +28,7 @@ from storylens.render._common import (
     contradiction_groups,
     counts_line,
     coverage,
+    dates_line,
     gist,
     label,
     of_outlets,
@@ -114,7 +115,7 @@ def _title(ctx: _Ctx) -> list[RenderableType]:
     brief = ctx.brief
     line = Text.assemble(("Story ", "bold"), (brief.story.id, "bold cyan"), ": ",
                          (story_title(brief), "bold"))
-    return [line, Text(counts_line(brief, short=True), style="dim")]
+    return [line, Text(counts_line(brief, short=True), style="dim"), Text(dates_line(brief), style="dim")]
 
 
 def _summary(ctx: _Ctx) -> list[RenderableType]:
