@@ -32,11 +32,15 @@ def _master() -> tuple[str, str]:
 def seed_store(folder: Path) -> tuple[str, str]:
     """A fresh copy of the seed store in ``folder``: (database path, the seed story's id)."""
     master, story = _master()
-    target = str(folder / "seed.db")
+    return copy_store(master, str(folder / "seed.db")), story
+
+
+def copy_store(master: str, target: str) -> str:
+    """A copy of the SQLite store ``master`` at ``target`` (SQLite's online backup)."""
     src, dst = sqlite3.connect(master), sqlite3.connect(target)
     try:
         src.backup(dst)
     finally:
         src.close()
         dst.close()
-    return target, story
+    return target

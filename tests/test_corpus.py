@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _embed import MemoEmbedder as _Memo
 from _shared import need
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -31,23 +32,6 @@ from storylens.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 WIKIREF = ROOT.parent / "shared" / "data" / "wikiref220" / "wikiref220.jsonl"
-
-
-class _Memo:
-    """The real embedder, remembering each text's vector so repeated ingests in tests stay fast."""
-
-    def __init__(self) -> None:
-        from storylens.embed import get_embedder
-
-        self.inner = get_embedder()
-        self.name, self.dim = self.inner.name, self.inner.dim
-        self.cache: dict[str, np.ndarray] = {}
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        new = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        if new:
-            self.cache.update(zip(new, self.inner.embed(new)))
-        return np.vstack([self.cache[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
 
 @pytest.fixture(scope="module")

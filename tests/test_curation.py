@@ -9,12 +9,12 @@ the third outlet of each arrives in an incremental ingest.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
 from _shared import need
+from _web_seed import copy_store
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -60,20 +60,10 @@ def master(neus: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> s
     return db
 
 
-def _copy(master: str, target: str) -> str:
-    src, dst = sqlite3.connect(master), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
-
-
 @pytest.fixture()
 def db(master: str, tmp_path: Path) -> str:
     """A fresh copy of the two-outlet store."""
-    return _copy(master, str(tmp_path / "s.db"))
+    return copy_store(master, str(tmp_path / "s.db"))
 
 
 def _story(db: str, article: str) -> str:
@@ -191,7 +181,7 @@ def test_any_decisions_keep_the_store_consistent_and_undo_all_restores_it(master
                                                                           ops: list[tuple[str, int, int, int]]) -> None:
     """Invariant: after any sequence of decisions every article is in exactly one story whose sums are its
     members'; undoing them all gives back the stories and titles the store started with."""
-    db = _copy(master, str(tmp_path / f"h{abs(hash(tuple(ops)))}.db"))
+    db = copy_store(master, str(tmp_path / f"h{abs(hash(tuple(ops)))}.db"))
     start, made = _state(db), 0
     articles = [f"n{i}a{k}" for i in range(STORIES) for k in range(2)]
     for action, x, y, n in ops:
